@@ -1,0 +1,182 @@
+// Runs one connector: extract every input into the raw lake, skip when this content is already a
+// release, otherwise load it in one transaction that publishes a complete release or nothing.
+// Every run is recorded, with its rejected rows.
+import { createHash } from "node:crypto";
+import path from "node:path";
+import type { Config } from "../../core/config.ts";
+import type { Database, Sql } from "../../db/client.ts";
+import type { Connector, RawFile, Reject } from "../types.ts";
+import { extract } from "./extract.ts";
+import { localRawStore, type RawStore } from "./raw-store.ts";
+
+/** Folder of the bundled sample files */
+export const sampleDir = path.join(import.meta.dirname, "../../data");
+
+/** At most this many rejected rows are stored per run; all are counted. */
+const MAX_STORED_REJECTS = 10_000;
+
+export interface RunOptions {
+  config: Config;
+  /** input name -> location (path, file:// or http(s) URL), overriding the bundled sample */
+  files?: Record<string, string>;
+  /** read the connector's upstream URLs instead of the bundled samples */
+  upstream?: boolean;
+  store?: RawStore;
+  onProgress?: (rowsRead: number) => void;
+}
+
+export interface RunSummary {
+  runId: number;
+  connector: string;
+  status: "succeeded" | "unchanged" | "failed";
+  releaseId?: number;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  error?: string;
+  ms: number;
+}
+
+export class RunError extends Error {
+  override name = "RunError";
+}
+
+export async function runConnector(database: Database, connector: Connector, options: RunOptions): Promise<RunSummary> {
+  const started = Date.now();
+  const store = options.store ?? localRawStore(options.config.rawDir);
+  await upsertSource(database, connector);
+  const [{ id: runId }] = await database.query<{ id: number }>(
+    `insert into run (connector, status) values ($1, 'running') returning id`,
+    [connector.id],
+  );
+  const rejects: Reject[] = [];
+  let rejected = 0;
+  const summary: RunSummary = {
+    runId,
+    connector: connector.id,
+    status: "failed",
+    rowsRead: 0,
+    rowsLoaded: 0,
+    rowsRejected: 0,
+    ms: 0,
+  };
+  let rawHash: string | undefined;
+  let rawUri: string | undefined;
+  try {
+    const files: Record<string, RawFile> = {};
+    for (const [name, input] of Object.entries(connector.inputs)) {
+      const location =
+        options.files?.[name] ?? (options.upstream ? input.upstream : path.join(sampleDir, input.sample));
+      files[name] = await extract(name, location, store, path.join(options.config.dataDir, "tmp"));
+    }
+    const names = Object.keys(files).sort();
+    rawHash =
+      names.length === 1
+        ? files[names[0]].sha256
+        : createHash("sha256")
+            .update(names.map((n) => `${n}:${files[n].sha256}`).join("\n"))
+            .digest("hex");
+    rawUri = names.map((n) => files[n].uri).join(" ");
+    const existing = await database.query<{ id: number; row_count: number }>(
+      `select id, row_count from release where source_id = $1 and raw_hash = $2`,
+      [connector.id, rawHash],
+    );
+    if (existing.length) {
+      summary.status = "unchanged";
+      summary.releaseId = existing[0].id;
+      await database.query(
+        `update run set status = 'unchanged', ended_at = now(), raw_hash = $2, raw_uri = $3, rows_unchanged = $4 where id = $1`,
+        [runId, rawHash, rawUri, existing[0].row_count],
+      );
+      return { ...summary, ms: Date.now() - started };
+    }
+    const hash = rawHash;
+    const uri = rawUri;
+    const result = await database.transaction(async (tx) => {
+      const [lock] = await tx.query<{ ok: boolean }>(`select pg_try_advisory_xact_lock(hashtext($1)) as ok`, [
+        `ogs:connector:${connector.id}`,
+      ]);
+      if (!lock.ok) throw new RunError(`another run of ${connector.id} is loading right now; try again when it ends`);
+      const [{ id: releaseId }] = await tx.query<{ id: number }>(
+        `insert into release (source_id, version, raw_hash, raw_uri, retrieved_at, row_count, run_id)
+         values ($1, $2, $3, $4, now(), 0, $5) returning id`,
+        [connector.id, hash.slice(0, 12), hash, uri, runId],
+      );
+      const loaded = await connector.load({
+        tx,
+        files,
+        runId,
+        releaseId,
+        reject(r) {
+          rejected++;
+          if (rejects.length < MAX_STORED_REJECTS) rejects.push(r);
+        },
+        progress: (n) => options.onProgress?.(n),
+      });
+      summary.rowsRead = loaded.rowsRead;
+      const threshold = connector.rejectThreshold ?? 0.05;
+      if (loaded.rowsRead > 0 && rejected / loaded.rowsRead > threshold) {
+        throw new RunError(
+          `${rejected} of ${loaded.rowsRead} rows rejected (${pct(rejected / loaded.rowsRead)}), above the threshold of ${pct(threshold)}: nothing published`,
+        );
+      }
+      if (loaded.rowsRead === 0)
+        throw new RunError(`no rows read from ${names.map((n) => files[n].location).join(", ")}`);
+      await tx.query(
+        `update release set row_count = $2, version = coalesce($3, version), published_on = $4 where id = $1`,
+        [releaseId, loaded.rowsLoaded, loaded.version ?? null, loaded.publishedOn ?? null],
+      );
+      return { releaseId, ...loaded };
+    });
+    Object.assign(summary, { status: "succeeded", releaseId: result.releaseId, rowsLoaded: result.rowsLoaded });
+  } catch (e) {
+    summary.status = "failed";
+    summary.error = (e as Error).message;
+  }
+  summary.rowsRejected = rejected;
+  await saveRejects(database, runId, rejects);
+  await database.query(
+    `update run set status = $2, ended_at = now(), raw_hash = $3, raw_uri = $4, rows_read = $5, rows_loaded = $6,
+       rows_rejected = $7, error = $8 where id = $1`,
+    [
+      runId,
+      summary.status,
+      rawHash ?? null,
+      rawUri ?? null,
+      summary.rowsRead,
+      summary.rowsLoaded,
+      rejected,
+      summary.error ?? null,
+    ],
+  );
+  return { ...summary, ms: Date.now() - started };
+}
+
+async function upsertSource(sql: Sql, c: Connector) {
+  const s = c.source;
+  await sql.query(
+    `insert into source (id, name, publisher, url, licence, citation, method) values ($1, $2, $3, $4, $5, $6, $7)
+     on conflict (id) do update set name = $2, publisher = $3, url = $4, licence = $5, citation = $6, method = $7`,
+    [c.id, s.name, s.publisher, s.url, s.licence, s.citation, s.method],
+  );
+}
+
+async function saveRejects(sql: Sql, runId: number, rejects: Reject[]) {
+  for (let i = 0; i < rejects.length; i += 2000) {
+    const batch = rejects.slice(i, i + 2000);
+    await sql.query(
+      `insert into rejected_row (run_id, file, line, "column", reason, raw)
+       select $1, * from unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[])`,
+      [
+        runId,
+        batch.map((r) => r.file),
+        batch.map((r) => r.line),
+        batch.map((r) => r.column ?? null),
+        batch.map((r) => r.reason),
+        batch.map((r) => (r.raw === undefined ? null : r.raw.slice(0, 1000))),
+      ],
+    );
+  }
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
