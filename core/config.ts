@@ -40,9 +40,22 @@ function isPostgresUrl(value: string): boolean {
   }
 }
 
-/** Reads the configuration from an environment (process.env by default); lists every problem at once. */
+/** Inside Lambda, SST passes linked resources as SST_RESOURCE_<Name> JSON (the same place its SDK reads). */
+function sstLinks(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const link = (name: string): Record<string, string> | undefined => {
+    const raw = env[`SST_RESOURCE_${name}`];
+    return raw ? JSON.parse(raw) : undefined;
+  };
+  return {
+    DATABASE_URL: link("DatabaseUrl")?.value,
+    OGS_RAW_BUCKET: link("RawBucket")?.name,
+  };
+}
+
+/** Reads the configuration from an environment (process.env by default) and SST's links; lists every problem at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const links = Object.fromEntries(Object.entries(sstLinks(env)).filter(([, v]) => v !== undefined));
+  const parsed = schema.safeParse({ ...env, ...links });
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`));
   }

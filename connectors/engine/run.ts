@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Config } from "../../core/config.ts";
 import type { Database, Sql } from "../../db/client.ts";
 import type { Connector, RawFile, Reject } from "../types.ts";
-import { extract } from "./extract.ts";
+import { type Extracted, extract } from "./extract.ts";
 import { localRawStore, type RawStore } from "./raw-store.ts";
 
 /** Folder of the bundled sample files */
@@ -22,6 +22,10 @@ export interface RunOptions {
   /** read the connector's upstream URLs instead of the bundled samples */
   upstream?: boolean;
   store?: RawStore;
+  /** what started the run, recorded with it */
+  /** upstream fetch timeout */
+  timeoutMs?: number;
+  trigger?: "cli" | "schedule" | "api" | "test";
   onProgress?: (rowsRead: number) => void;
 }
 
@@ -46,8 +50,8 @@ export async function runConnector(database: Database, connector: Connector, opt
   const store = options.store ?? localRawStore(options.config.rawDir);
   await upsertSource(database, connector);
   const [{ id: runId }] = await database.query<{ id: number }>(
-    `insert into run (connector, status) values ($1, 'running') returning id`,
-    [connector.id],
+    `insert into run (connector, status, trigger) values ($1, 'running', $2) returning id`,
+    [connector.id, options.trigger ?? "cli"],
   );
   const rejects: Reject[] = [];
   let rejected = 0;
@@ -62,13 +66,18 @@ export async function runConnector(database: Database, connector: Connector, opt
   };
   let rawHash: string | undefined;
   let rawUri: string | undefined;
+  let httpEtag: string | null = null;
+  let httpLastModified: string | null = null;
   try {
-    const files: Record<string, RawFile> = {};
-    for (const [name, input] of Object.entries(connector.inputs)) {
-      const location =
-        options.files?.[name] ?? (options.upstream ? input.upstream : path.join(sampleDir, input.sample));
-      files[name] = await extract(name, location, store, path.join(options.config.dataDir, "tmp"));
+    const fetched = await extractInputs(database, connector, options, store);
+    if (fetched === "not-modified") {
+      summary.status = "unchanged";
+      await database.query(`update run set status = 'unchanged', ended_at = now() where id = $1`, [runId]);
+      return { ...summary, ms: Date.now() - started };
     }
+    const files = fetched.files;
+    httpEtag = JSON.stringify(fetched.etags);
+    httpLastModified = JSON.stringify(fetched.lastModified);
     const names = Object.keys(files).sort();
     rawHash =
       names.length === 1
@@ -85,8 +94,9 @@ export async function runConnector(database: Database, connector: Connector, opt
       summary.status = "unchanged";
       summary.releaseId = existing[0].id;
       await database.query(
-        `update run set status = 'unchanged', ended_at = now(), raw_hash = $2, raw_uri = $3, rows_unchanged = $4 where id = $1`,
-        [runId, rawHash, rawUri, existing[0].row_count],
+        `update run set status = 'unchanged', ended_at = now(), raw_hash = $2, raw_uri = $3, rows_unchanged = $4,
+           http_etag = $5, http_last_modified = $6 where id = $1`,
+        [runId, rawHash, rawUri, existing[0].row_count, httpEtag, httpLastModified],
       );
       return { ...summary, ms: Date.now() - started };
     }
@@ -150,6 +160,47 @@ export async function runConnector(database: Database, connector: Connector, opt
     ],
   );
   return { ...summary, ms: Date.now() - started };
+}
+
+/** Extracts every input. Reading upstream, the validators of the last good run are sent; when every
+ *  input answers 304 Not Modified, nothing is downloaded. */
+async function extractInputs(database: Database, connector: Connector, options: RunOptions, store: RawStore) {
+  const tmpDir = path.join(options.config.dataDir, "tmp");
+  const names = Object.keys(connector.inputs);
+  const locations = names.map((name) => {
+    const input = connector.inputs[name];
+    return options.files?.[name] ?? (options.upstream ? input.upstream : path.join(sampleDir, input.sample));
+  });
+  const previous = await database.query<{ http_etag: string | null; http_last_modified: string | null }>(
+    `select http_etag, http_last_modified from run where connector = $1 and status in ('succeeded', 'unchanged')
+       and http_etag is not null order by id desc limit 1`,
+    [connector.id],
+  );
+  const etags: Record<string, string | undefined> = JSON.parse(previous[0]?.http_etag ?? "{}");
+  const lastModified: Record<string, string | undefined> = JSON.parse(previous[0]?.http_last_modified ?? "{}");
+  const conditional = options.upstream && !options.files && Object.keys(etags).length + Object.keys(lastModified).length > 0;
+  const extractAll = async (withValidators: boolean) => {
+    const out: Extracted[] = [];
+    for (const [i, name] of names.entries()) {
+      const validators = withValidators ? { etag: etags[name], lastModified: lastModified[name] } : undefined;
+      out.push(await extract(name, locations[i], { store, tmpDir, validators, timeoutMs: options.timeoutMs }));
+    }
+    return out;
+  };
+  let results = await extractAll(!!conditional);
+  if (results.every((r) => r === "not-modified")) return "not-modified" as const;
+  if (results.some((r) => r === "not-modified")) results = await extractAll(false); // one changed: read them all
+  const files: Record<string, RawFile> = {};
+  const newEtags: Record<string, string | undefined> = {};
+  const newLastModified: Record<string, string | undefined> = {};
+  for (const r of results) {
+    if (r === "not-modified") continue;
+    const { validators, ...file } = r;
+    files[file.name] = file;
+    newEtags[file.name] = validators.etag;
+    newLastModified[file.name] = validators.lastModified;
+  }
+  return { files, etags: newEtags, lastModified: newLastModified };
 }
 
 async function upsertSource(sql: Sql, c: Connector) {

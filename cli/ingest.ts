@@ -1,0 +1,66 @@
+// `ogs ingest`: runs connectors one after the other with a progress bar each, then a summary table.
+import cliProgress from "cli-progress";
+import { connectors, findConnector } from "../connectors/registry.ts";
+import { type RunSummary, runConnector } from "../connectors/engine/run.ts";
+import type { Connector } from "../connectors/types.ts";
+import type { Config } from "../core/config.ts";
+import { UserError } from "../core/errors.ts";
+import type { Database } from "../db/client.ts";
+import { printTable } from "./table.ts";
+
+export interface IngestOptions {
+  all?: boolean;
+  file?: string;
+  upstream?: boolean;
+}
+
+/** Resolves the connectors to run; throws a UserError naming an unknown id. */
+export function selectConnectors(ids: string[], options: IngestOptions): Connector[] {
+  if (options.all && ids.length) throw new UserError("give connector ids or --all, not both");
+  if (options.all) return connectors;
+  if (!ids.length) throw new UserError("name at least one connector, or --all (see `ogs connectors`)");
+  const unknown = ids.filter((id) => !findConnector(id));
+  if (unknown.length) {
+    throw new UserError(`unknown connector ${unknown.map((u) => `"${u}"`).join(", ")}; known: ${connectors.map((c) => c.id).join(", ")}`);
+  }
+  if (options.file && ids.length !== 1) throw new UserError("--file applies to exactly one connector");
+  return ids.map((id) => findConnector(id) as Connector);
+}
+
+/** Runs the selected connectors; returns the number that failed. */
+export async function ingestCommand(db: Database, config: Config, ids: string[], options: IngestOptions): Promise<number> {
+  const selected = selectConnectors(ids, options);
+  const interactive = process.stderr.isTTY === true;
+  const bars = new cliProgress.MultiBar(
+    { format: " {connector} | {value} rows read | {status}", hideCursor: true, noTTYOutput: false, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  const summaries: RunSummary[] = [];
+  for (const connector of selected) {
+    const bar = interactive ? bars.create(0, 0, { connector: connector.id.padEnd(26), status: "running" }) : undefined;
+    const files = options.file ? { [Object.keys(connector.inputs)[0]]: options.file } : undefined;
+    const summary = await runConnector(db, connector, {
+      config,
+      files,
+      upstream: options.upstream,
+      onProgress: (n) => bar?.update(n),
+    });
+    bar?.update(summary.rowsRead, { status: summary.status });
+    bar?.stop();
+    summaries.push(summary);
+  }
+  bars.stop();
+  printTable(
+    summaries.map((s) => ({
+      connector: s.connector,
+      run: s.runId,
+      status: s.status,
+      read: s.rowsRead,
+      loaded: s.rowsLoaded,
+      rejected: s.rowsRejected,
+      seconds: (s.ms / 1000).toFixed(1),
+      error: s.error ?? "",
+    })),
+  );
+  return summaries.filter((s) => s.status === "failed").length;
+}

@@ -1,0 +1,184 @@
+// The operator CLI: `ogs <command>`. Every command opens the database from the configuration,
+// does its work and closes it; problems the user can fix print one line and exit non-zero.
+import { Command, CommanderError } from "commander";
+import { type Config, loadConfig } from "../core/config.ts";
+import { UserError } from "../core/errors.ts";
+import { nextRun } from "../core/schedule.ts";
+import { type Database, openDatabase, useDatabase } from "../db/client.ts";
+import { migrate } from "../db/migrate.ts";
+import { seed } from "../db/seed.ts";
+import { ingestCommand, selectConnectors } from "./ingest.ts";
+import { printTable } from "./table.ts";
+
+async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  useDatabase(db);
+  try {
+    return await fn(db, config);
+  } finally {
+    await db.close();
+  }
+}
+
+async function migrateAndSeed(db: Database): Promise<string[]> {
+  const applied = await migrate(db);
+  await seed(db);
+  return applied;
+}
+
+const program = new Command("ogs")
+  .description("OpenGeoScales hub: greenhouse-gas data connectors and GraphQL API")
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program
+  .command("migrate")
+  .description("apply the database migrations not applied yet")
+  .action(() =>
+    withDatabase(async (db) => {
+      const applied = await migrateAndSeed(db);
+      console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database is up to date: no migration to apply");
+    }),
+  );
+
+program
+  .command("ingest")
+  .description("run connectors: fetch, parse, validate, map and load")
+  .argument("[connectors...]", "connector ids (see `ogs connectors`)")
+  .option("--all", "run every connector, reference data first")
+  .option("--file <path>", "read this file (path or URL) instead of the connector's bundled sample")
+  .option("--upstream", "fetch the connectors' upstream URLs instead of the bundled samples")
+  .action((ids: string[], options: { all?: boolean; file?: string; upstream?: boolean }) => {
+    selectConnectors(ids, options); // bad arguments fail before the database is opened
+    return withDatabase(async (db, config) => {
+      const failed = await ingestCommand(db, config, ids, options);
+      if (failed) process.exitCode = 1;
+    });
+  });
+
+program
+  .command("connectors")
+  .description("list the connectors with their schedule and last run")
+  .action(() =>
+    withDatabase(async (db) => {
+      const { connectors } = await import("../connectors/registry.ts");
+      const last = await db.query<{ connector: string; status: string; ended_at: Date | null; rows_loaded: number; rows_rejected: number }>(
+        `select distinct on (connector) connector, status, ended_at, rows_loaded, rows_rejected from run order by connector, started_at desc`,
+      );
+      const byId = new Map(last.map((r) => [r.connector, r]));
+      printTable(
+        connectors.map((c) => {
+          const r = byId.get(c.id);
+          return {
+            connector: c.id,
+            kind: c.kind,
+            schedule: c.schedule,
+            "next run (UTC)": nextRun(c.schedule)?.toISOString().slice(0, 16) ?? "",
+            "last run": r?.ended_at ? r.ended_at.toISOString().slice(0, 19) : "never",
+            status: r?.status ?? "",
+            rows: r?.rows_loaded ?? "",
+            rejects: r?.rows_rejected ?? "",
+          };
+        }),
+      );
+    }),
+  );
+
+program
+  .command("runs")
+  .description("show the latest ingestion runs")
+  .option("--connector <id>", "only this connector's runs")
+  .option("--limit <n>", "how many runs", "20")
+  .action((options: { connector?: string; limit: string }) =>
+    withDatabase(async (db) => {
+      const rows = await db.query<Record<string, unknown>>(
+        `select id as run, connector, status, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS') as started,
+           round(extract(epoch from ended_at - started_at)::numeric, 1)::text as seconds,
+           rows_read as read, rows_loaded as loaded, rows_unchanged as unchanged, rows_rejected as rejected,
+           coalesce(left(error, 80), '') as error
+         from run where ($1::text is null or connector = $1) order by id desc limit $2`,
+        [options.connector ?? null, positiveInt(options.limit, "--limit")],
+      );
+      printTable(rows);
+    }),
+  );
+
+program
+  .command("rejects")
+  .description("show the rows a run rejected, with file, line, column and reason")
+  .argument("<run>", "run id (see `ogs runs`)")
+  .option("--limit <n>", "how many rows", "50")
+  .action((run: string, options: { limit: string }) =>
+    withDatabase(async (db) => {
+      const id = positiveInt(run, "run");
+      const rows = await db.query<Record<string, unknown>>(
+        `select file, line, coalesce("column", '') as column, reason from rejected_row where run_id = $1 order by id limit $2`,
+        [id, positiveInt(options.limit, "--limit")],
+      );
+      const [{ n }] = await db.query<{ n: number }>(`select rows_rejected as n from run where id = $1`, [id]).then(
+        (r) => (r.length ? r : Promise.reject(new UserError(`no run ${id}: see \`ogs runs\``))),
+      );
+      printTable(rows);
+      console.log(`${n} row(s) rejected in run ${id}${n > rows.length ? `, ${rows.length} shown` : ""}`);
+    }),
+  );
+
+program
+  .command("serve")
+  .description("serve the GraphQL API (and the dashboard) on the database as it is")
+  .option("--port <n>", "port (default $PORT or 4000)")
+  .action(async (options: { port?: string }) => {
+    const config = loadConfig();
+    const db = await openDatabase(config);
+    useDatabase(db);
+    const { serve } = await import("../server/serve.ts");
+    const { url } = await serve(options.port ? positiveInt(options.port, "--port") : config.port);
+    console.log(`GraphQL API on ${url}/graphql`);
+  });
+
+program
+  .command("start")
+  .description("migrate, load the reference data and bundled samples not loaded yet, then serve")
+  .option("--port <n>", "port (default $PORT or 4000)")
+  .action(async (options: { port?: string }) => {
+    const started = Date.now();
+    const config = loadConfig();
+    const db = await openDatabase(config);
+    useDatabase(db);
+    const applied = await migrateAndSeed(db);
+    if (applied.length) console.log(`applied ${applied.length} migration(s)`);
+    await ingestCommand(db, config, [], { all: true });
+    const { serve } = await import("../server/serve.ts");
+    const { url } = await serve(options.port ? positiveInt(options.port, "--port") : config.port);
+    console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: GraphQL API on ${url}/graphql`);
+    if (process.env.OGS_SCHEDULER !== "off") {
+      const { connectors } = await import("../connectors/registry.ts");
+      const { startScheduler } = await import("../connectors/engine/scheduler.ts");
+      startScheduler(db, config, connectors, (s) =>
+        console.log(`scheduled run ${s.runId} of ${s.connector}: ${s.status}${s.error ? ` (${s.error})` : ""}`),
+      );
+      console.log("local scheduler on: each connector runs on its schedule (OGS_SCHEDULER=off to disable)");
+    }
+  });
+
+function positiveInt(value: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UserError(`${what} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else if (e instanceof UserError) {
+    console.error(`ogs: ${e.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error(`ogs: ${(e as Error).message}`);
+    if (process.env.OGS_DEBUG) console.error((e as Error).stack);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,5 @@
+// Imports every type file, then builds the schema.
+import { builder } from "./builder.ts";
+import "./types/territory.ts";
+
+export const schema = builder.toSchema();
