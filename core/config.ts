@@ -16,6 +16,9 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   OGS_RAW_BUCKET: z.string().optional(),
   OGS_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  OGS_FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  OGS_UPSTREAM_MIRROR: z.url().optional(),
+  OGS_NEON_WS_PROXY: z.string().optional(),
 });
 
 export interface Config {
@@ -29,6 +32,12 @@ export interface Config {
   rawBucket: string | undefined;
   port: number;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** timeout of one upstream HTTP request */
+  fetchTimeoutMs: number;
+  /** read upstream files from <mirror>/<connector>/<file name> instead of their publishers' URLs */
+  upstreamMirror: string | undefined;
+  /** Neon driver only: a WebSocket proxy without TLS (host:port/path), for local tests */
+  neonWsProxy: string | undefined;
 }
 
 function isPostgresUrl(value: string): boolean {
@@ -76,5 +85,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rawBucket: e.OGS_RAW_BUCKET || undefined,
     port: e.PORT,
     logLevel: e.OGS_LOG_LEVEL,
+    fetchTimeoutMs: e.OGS_FETCH_TIMEOUT_MS,
+    upstreamMirror: e.OGS_UPSTREAM_MIRROR,
+    neonWsProxy: e.OGS_NEON_WS_PROXY,
   };
 }

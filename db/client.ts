@@ -6,6 +6,7 @@ import { Pool as NeonPool, neonConfig } from "@neondatabase/serverless";
 import { PrismaNeon } from "@prisma/adapter-neon";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import ws from "ws";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Config, Driver } from "../core/config.ts";
 import { UserError } from "../core/errors.ts";
@@ -116,6 +117,16 @@ async function openPool(
   let prisma: PrismaClient;
   const log = [{ emit: "event", level: "query" }] as const;
   if (config.driver === "neon") {
+    neonConfig.webSocketConstructor ??= ws; // Node 20 (and Lambda's nodejs20.x) has no global WebSocket
+    if (config.neonWsProxy) {
+      const proxy = config.neonWsProxy;
+      Object.assign(neonConfig, {
+        wsProxy: (host: string, port: number | string) => `${proxy}?address=${host}:${port}`,
+        useSecureWebSocket: false,
+        pipelineTLS: false,
+        pipelineConnect: false,
+      });
+    }
     Object.assign(neonConfig, options.neon ?? {});
     pool = new NeonPool({ connectionString: url });
     prisma = new PrismaClient({ adapter: new PrismaNeon({ connectionString: url }), log: [...log] });

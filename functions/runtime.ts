@@ -14,3 +14,11 @@ export function database(): Promise<Database> {
   });
   return opened;
 }
+
+/** Closes the container's database (tests; a Lambda container is simply frozen). */
+export async function closeDatabase(): Promise<void> {
+  const current = opened;
+  opened = undefined;
+  if (current) await (await current).close();
+  useDatabase(undefined);
+}

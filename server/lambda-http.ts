@@ -38,7 +38,7 @@ export function toRequest(event: HttpEvent): Request {
 export async function fromResponse(response: Response): Promise<HttpResult> {
   const headers: Record<string, string> = {};
   response.headers.forEach((v, k) => {
-    headers[k] = v;
+    headers[k.toLowerCase()] = v;
   });
   const type = response.headers.get("content-type") ?? "";
   const text = /json|text|csv|graphql|javascript|xml/.test(type) || type === "";

@@ -23,8 +23,6 @@ export interface RunOptions {
   upstream?: boolean;
   store?: RawStore;
   /** what started the run, recorded with it */
-  /** upstream fetch timeout */
-  timeoutMs?: number;
   trigger?: "cli" | "schedule" | "api" | "test";
   onProgress?: (rowsRead: number) => void;
 }
@@ -37,6 +35,8 @@ export interface RunSummary {
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
+  /** identical duplicate rows of the file, loaded once */
+  rowsDuplicate?: number;
   error?: string;
   ms: number;
 }
@@ -138,7 +138,12 @@ export async function runConnector(database: Database, connector: Connector, opt
       );
       return { releaseId, ...loaded };
     });
-    Object.assign(summary, { status: "succeeded", releaseId: result.releaseId, rowsLoaded: result.rowsLoaded });
+    Object.assign(summary, {
+      status: "succeeded",
+      releaseId: result.releaseId,
+      rowsLoaded: result.rowsLoaded,
+      rowsDuplicate: result.rowsDuplicate,
+    });
   } catch (e) {
     summary.status = "failed";
     summary.error = (e as Error).message;
@@ -147,7 +152,7 @@ export async function runConnector(database: Database, connector: Connector, opt
   await saveRejects(database, runId, rejects);
   await database.query(
     `update run set status = $2, ended_at = now(), raw_hash = $3, raw_uri = $4, rows_read = $5, rows_loaded = $6,
-       rows_rejected = $7, error = $8 where id = $1`,
+       rows_rejected = $7, error = $8, http_etag = $9, http_last_modified = $10 where id = $1`,
     [
       runId,
       summary.status,
@@ -157,6 +162,8 @@ export async function runConnector(database: Database, connector: Connector, opt
       summary.rowsLoaded,
       rejected,
       summary.error ?? null,
+      summary.status === "succeeded" ? httpEtag : null,
+      summary.status === "succeeded" ? httpLastModified : null,
     ],
   );
   return { ...summary, ms: Date.now() - started };
@@ -169,7 +176,10 @@ async function extractInputs(database: Database, connector: Connector, options: 
   const names = Object.keys(connector.inputs);
   const locations = names.map((name) => {
     const input = connector.inputs[name];
-    return options.files?.[name] ?? (options.upstream ? input.upstream : path.join(sampleDir, input.sample));
+    if (options.files?.[name]) return options.files[name];
+    if (!options.upstream) return path.join(sampleDir, input.sample);
+    const mirror = options.config.upstreamMirror;
+    return mirror ? `${mirror.replace(/\/$/, "")}/${connector.id}/${path.basename(input.sample)}` : input.upstream;
   });
   const previous = await database.query<{ http_etag: string | null; http_last_modified: string | null }>(
     `select http_etag, http_last_modified from run where connector = $1 and status in ('succeeded', 'unchanged')
@@ -183,7 +193,7 @@ async function extractInputs(database: Database, connector: Connector, options: 
     const out: Extracted[] = [];
     for (const [i, name] of names.entries()) {
       const validators = withValidators ? { etag: etags[name], lastModified: lastModified[name] } : undefined;
-      out.push(await extract(name, locations[i], { store, tmpDir, validators, timeoutMs: options.timeoutMs }));
+      out.push(await extract(name, locations[i], { store, tmpDir, validators, timeoutMs: options.config.fetchTimeoutMs }));
     }
     return out;
   };
