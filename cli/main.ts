@@ -4,17 +4,26 @@ import { Command, CommanderError } from "commander";
 import { type Config, loadConfig } from "../core/config.ts";
 import { UserError } from "../core/errors.ts";
 import { nextRun } from "../core/schedule.ts";
+import { createKey, type KeyRole, listKeys, revokeKey } from "../db/api-keys.ts";
 import { type Database, openDatabase, useDatabase } from "../db/client.ts";
-import { migrate } from "../db/migrate.ts";
+import { migrate, pendingMigrations } from "../db/migrate.ts";
 import { seed } from "../db/seed.ts";
 import { ingestCommand, selectConnectors } from "./ingest.ts";
 import { printTable } from "./table.ts";
 
-async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>): Promise<T> {
+/** Opens the configured database for one command. The embedded database is migrated on the spot;
+ *  a server's database must be migrated explicitly (`ogs migrate`, a deploy step in production). */
+async function withDatabase<T>(fn: (db: Database, config: Config) => Promise<T>, migrating = false): Promise<T> {
   const config = loadConfig();
   const db = await openDatabase(config);
   useDatabase(db);
   try {
+    if (!migrating) {
+      const pending = await pendingMigrations(db);
+      if (pending.length && db.driver === "pglite") await migrateAndSeed(db);
+      else if (pending.length)
+        throw new UserError(`the database lacks ${pending.length} migration(s): run \`ogs migrate\` first`);
+    }
     return await fn(db, config);
   } finally {
     await db.close();
@@ -38,8 +47,12 @@ program
   .action(() =>
     withDatabase(async (db) => {
       const applied = await migrateAndSeed(db);
-      console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database is up to date: no migration to apply");
-    }),
+      console.log(
+        applied.length
+          ? `applied ${applied.length} migration(s): ${applied.join(", ")}`
+          : "database is up to date: no migration to apply",
+      );
+    }, true),
   );
 
 program
@@ -49,7 +62,8 @@ program
   .option("--all", "run every connector, reference data first")
   .option("--file <path>", "read this file (path or URL) instead of the connector's bundled sample")
   .option("--upstream", "fetch the connectors' upstream URLs instead of the bundled samples")
-  .action((ids: string[], options: { all?: boolean; file?: string; upstream?: boolean }) => {
+  .option("--spec <file>", "run the connector described by this JSON spec file (see docs/connectors.md)")
+  .action((ids: string[], options: { all?: boolean; file?: string; upstream?: boolean; spec?: string }) => {
     selectConnectors(ids, options); // bad arguments fail before the database is opened
     return withDatabase(async (db, config) => {
       const failed = await ingestCommand(db, config, ids, options);
@@ -63,7 +77,13 @@ program
   .action(() =>
     withDatabase(async (db) => {
       const { connectors } = await import("../connectors/registry.ts");
-      const last = await db.query<{ connector: string; status: string; ended_at: Date | null; rows_loaded: number; rows_rejected: number }>(
+      const last = await db.query<{
+        connector: string;
+        status: string;
+        ended_at: Date | null;
+        rows_loaded: number;
+        rows_rejected: number;
+      }>(
         `select distinct on (connector) connector, status, ended_at, rows_loaded, rows_rejected from run order by connector, started_at desc`,
       );
       const byId = new Map(last.map((r) => [r.connector, r]));
@@ -116,11 +136,39 @@ program
         `select file, line, coalesce("column", '') as column, reason from rejected_row where run_id = $1 order by id limit $2`,
         [id, positiveInt(options.limit, "--limit")],
       );
-      const [{ n }] = await db.query<{ n: number }>(`select rows_rejected as n from run where id = $1`, [id]).then(
-        (r) => (r.length ? r : Promise.reject(new UserError(`no run ${id}: see \`ogs runs\``))),
-      );
+      const [{ n }] = await db
+        .query<{ n: number }>(`select rows_rejected as n from run where id = $1`, [id])
+        .then((r) => (r.length ? r : Promise.reject(new UserError(`no run ${id}: see \`ogs runs\``))));
       printTable(rows);
       console.log(`${n} row(s) rejected in run ${id}${n > rows.length ? `, ${rows.length} shown` : ""}`);
+    }),
+  );
+
+const keys = program.command("keys").description("API keys for admin operations and partners");
+keys
+  .command("create")
+  .description("create a key and print it (shown once; only its hash is stored)")
+  .argument("<name>", "who the key is for")
+  .option("--role <role>", "admin (trigger runs, releases) or partner (higher rate limits)", "partner")
+  .action((name: string, options: { role: KeyRole }) =>
+    withDatabase(async (db) => {
+      const token = await createKey(db, name, options.role);
+      console.log(token);
+      console.error(`key "${name}" (${options.role}) created: store it now, it cannot be shown again`);
+    }),
+  );
+keys
+  .command("list")
+  .description("list the keys (prefixes only), with their use")
+  .action(() => withDatabase(async (db) => printTable(await listKeys(db))));
+keys
+  .command("revoke")
+  .description("revoke a key at once")
+  .argument("<name>")
+  .action((name: string) =>
+    withDatabase(async (db) => {
+      await revokeKey(db, name);
+      console.log(`key "${name}" revoked`);
     }),
   );
 

@@ -52,6 +52,26 @@ export async function migrate(database: Database, dir = migrationsDir): Promise<
   });
 }
 
+/** Names of the migrations not applied yet (all of them on an empty database). */
+export async function pendingMigrations(database: Database, dir = migrationsDir): Promise<string[]> {
+  const names = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
+  const [{ exists }] = await database.query<{ exists: boolean }>(
+    `select to_regclass('"_prisma_migrations"') is not null as exists`,
+  );
+  if (!exists) return names.sort();
+  const done = new Set(
+    (
+      await database.query<{ migration_name: string }>(
+        `select migration_name from "_prisma_migrations" where finished_at is not null and rolled_back_at is null`,
+      )
+    ).map((r) => r.migration_name),
+  );
+  return names.filter((n) => !done.has(n)).sort();
+}
+
 /** Splits migration SQL on semicolons that end a line, outside dollar-quoted bodies. */
 export function splitStatements(text: string): string[] {
   const out: string[] = [];

@@ -7,6 +7,7 @@ import type { Config } from "../../core/config.ts";
 import type { Database, Sql } from "../../db/client.ts";
 import type { Connector, RawFile, Reject } from "../types.ts";
 import { type Extracted, extract } from "./extract.ts";
+import { incompleteness } from "./history-guard.ts";
 import { localRawStore, type RawStore } from "./raw-store.ts";
 
 /** Folder of the bundled sample files */
@@ -22,6 +23,8 @@ export interface RunOptions {
   /** read the connector's upstream URLs instead of the bundled samples */
   upstream?: boolean;
   store?: RawStore;
+  /** publish even when the release looks incomplete next to the previous one */
+  force?: boolean;
   /** what started the run, recorded with it */
   trigger?: "cli" | "schedule" | "api" | "test";
   onProgress?: (rowsRead: number) => void;
@@ -132,6 +135,14 @@ export async function runConnector(database: Database, connector: Connector, opt
       }
       if (loaded.rowsRead === 0)
         throw new RunError(`no rows read from ${names.map((n) => files[n].location).join(", ")}`);
+      if (connector.kind === "emissions" && !options.force) {
+        const problem = await incompleteness(tx, connector.id, releaseId, loaded.rowsLoaded);
+        if (problem) {
+          throw new RunError(
+            `incomplete next to the release it would replace: ${problem}; nothing published (--force publishes it anyway)`,
+          );
+        }
+      }
       await tx.query(
         `update release set row_count = $2, version = coalesce($3, version), published_on = $4 where id = $1`,
         [releaseId, loaded.rowsLoaded, loaded.version ?? null, loaded.publishedOn ?? null],
@@ -188,12 +199,15 @@ async function extractInputs(database: Database, connector: Connector, options: 
   );
   const etags: Record<string, string | undefined> = JSON.parse(previous[0]?.http_etag ?? "{}");
   const lastModified: Record<string, string | undefined> = JSON.parse(previous[0]?.http_last_modified ?? "{}");
-  const conditional = options.upstream && !options.files && Object.keys(etags).length + Object.keys(lastModified).length > 0;
+  const conditional =
+    options.upstream && !options.files && Object.keys(etags).length + Object.keys(lastModified).length > 0;
   const extractAll = async (withValidators: boolean) => {
     const out: Extracted[] = [];
     for (const [i, name] of names.entries()) {
       const validators = withValidators ? { etag: etags[name], lastModified: lastModified[name] } : undefined;
-      out.push(await extract(name, locations[i], { store, tmpDir, validators, timeoutMs: options.config.fetchTimeoutMs }));
+      out.push(
+        await extract(name, locations[i], { store, tmpDir, validators, timeoutMs: options.config.fetchTimeoutMs }),
+      );
     }
     return out;
   };
