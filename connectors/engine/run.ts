@@ -78,6 +78,7 @@ export async function runConnector(database: Database, connector: Connector, opt
       await database.query(`update run set status = 'unchanged', ended_at = now() where id = $1`, [runId]);
       return { ...summary, ms: Date.now() - started };
     }
+    faultPoint("fetch");
     const files = fetched.files;
     httpEtag = JSON.stringify(fetched.etags);
     httpLastModified = JSON.stringify(fetched.lastModified);
@@ -124,7 +125,10 @@ export async function runConnector(database: Database, connector: Connector, opt
           rejected++;
           if (rejects.length < MAX_STORED_REJECTS) rejects.push(r);
         },
-        progress: (n) => options.onProgress?.(n),
+        progress: (n) => {
+          faultPoint("load");
+          options.onProgress?.(n);
+        },
       });
       summary.rowsRead = loaded.rowsRead;
       const threshold = connector.rejectThreshold ?? 0.05;
@@ -147,6 +151,7 @@ export async function runConnector(database: Database, connector: Connector, opt
         `update release set row_count = $2, version = coalesce($3, version), published_on = $4 where id = $1`,
         [releaseId, loaded.rowsLoaded, loaded.version ?? null, loaded.publishedOn ?? null],
       );
+      faultPoint("publish");
       return { releaseId, ...loaded };
     });
     Object.assign(summary, {
@@ -252,6 +257,11 @@ async function saveRejects(sql: Sql, runId: number, rejects: Reject[]) {
       ],
     );
   }
+}
+
+/** Crash tests kill the process at a named point of a run (OGS_FAULT_KILL_AT=fetch|load|publish). */
+function faultPoint(name: "fetch" | "load" | "publish") {
+  if (process.env.OGS_FAULT_KILL_AT === name) process.kill(process.pid, "SIGKILL");
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
