@@ -1,7 +1,10 @@
 // `ogs ingest`: runs connectors one after the other with a progress bar each, then a summary table.
+import fs from "node:fs";
+import path from "node:path";
 import cliProgress from "cli-progress";
-import { connectors, findConnector } from "../connectors/registry.ts";
 import { type RunSummary, runConnector } from "../connectors/engine/run.ts";
+import { readSpecFile, specConnector } from "../connectors/engine/spec.ts";
+import { connectors, findConnector } from "../connectors/registry.ts";
 import type { Connector } from "../connectors/types.ts";
 import type { Config } from "../core/config.ts";
 import { UserError } from "../core/errors.ts";
@@ -12,33 +15,71 @@ export interface IngestOptions {
   all?: boolean;
   file?: string;
   upstream?: boolean;
+  /** a JSON spec file: run the connector it describes (connectors/engine/spec.ts) */
+  spec?: string;
+}
+
+/** The connector of a JSON spec file, and its inputs: --file for the table, samples beside the spec. */
+export function specFileConnector(options: IngestOptions): { connector: Connector; files: Record<string, string> } {
+  const file = options.spec as string;
+  const spec = readSpecFile(file);
+  const connector = specConnector(spec);
+  const files: Record<string, string> = {};
+  const table = spec.table ?? Object.keys(spec.inputs)[0];
+  for (const [name, input] of Object.entries(spec.inputs)) {
+    const beside = path.resolve(path.dirname(file), input.sample);
+    if (name === table && options.file) files[name] = options.file;
+    else if (!options.upstream && fs.existsSync(beside)) files[name] = beside;
+  }
+  return { connector, files };
 }
 
 /** Resolves the connectors to run; throws a UserError naming an unknown id. */
 export function selectConnectors(ids: string[], options: IngestOptions): Connector[] {
+  if (options.spec) {
+    if (ids.length || options.all)
+      throw new UserError("--spec runs the connector of the spec file: give no connector id nor --all");
+    return [specFileConnector(options).connector];
+  }
   if (options.all && ids.length) throw new UserError("give connector ids or --all, not both");
   if (options.all) return connectors;
   if (!ids.length) throw new UserError("name at least one connector, or --all (see `ogs connectors`)");
   const unknown = ids.filter((id) => !findConnector(id));
   if (unknown.length) {
-    throw new UserError(`unknown connector ${unknown.map((u) => `"${u}"`).join(", ")}; known: ${connectors.map((c) => c.id).join(", ")}`);
+    throw new UserError(
+      `unknown connector ${unknown.map((u) => `"${u}"`).join(", ")}; known: ${connectors.map((c) => c.id).join(", ")}`,
+    );
   }
   if (options.file && ids.length !== 1) throw new UserError("--file applies to exactly one connector");
   return ids.map((id) => findConnector(id) as Connector);
 }
 
 /** Runs the selected connectors; returns the number that failed. */
-export async function ingestCommand(db: Database, config: Config, ids: string[], options: IngestOptions): Promise<number> {
+export async function ingestCommand(
+  db: Database,
+  config: Config,
+  ids: string[],
+  options: IngestOptions,
+): Promise<number> {
   const selected = selectConnectors(ids, options);
   const interactive = process.stderr.isTTY === true;
   const bars = new cliProgress.MultiBar(
-    { format: " {connector} | {value} rows read | {status}", hideCursor: true, noTTYOutput: false, stream: process.stderr },
+    {
+      format: " {connector} | {value} rows read | {status}",
+      hideCursor: true,
+      noTTYOutput: false,
+      stream: process.stderr,
+    },
     cliProgress.Presets.shades_classic,
   );
   const summaries: RunSummary[] = [];
   for (const connector of selected) {
     const bar = interactive ? bars.create(0, 0, { connector: connector.id.padEnd(26), status: "running" }) : undefined;
-    const files = options.file ? { [Object.keys(connector.inputs)[0]]: options.file } : undefined;
+    const files = options.spec
+      ? specFileConnector(options).files
+      : options.file
+        ? { [Object.keys(connector.inputs)[0]]: options.file }
+        : undefined;
     const summary = await runConnector(db, connector, {
       config,
       files,

@@ -52,6 +52,8 @@ export interface LoadContext {
 export interface LoadResult {
   rowsRead: number;
   rowsLoaded: number;
+  /** rows met twice in the file with the same value: loaded once */
+  rowsDuplicate?: number;
   /** release version, when the data says it (e.g. "GCB2020v18"); defaults to the hash prefix */
   version?: string;
   publishedOn?: Date;

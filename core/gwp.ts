@@ -27,7 +27,10 @@ export function gwpTable(rows: { gas: string; set: string; horizon: number; valu
   const table: GwpTable = new Map();
   for (const r of rows) {
     let bySet = table.get(r.gas);
-    if (!bySet) table.set(r.gas, (bySet = new Map()));
+    if (!bySet) {
+      bySet = new Map();
+      table.set(r.gas, bySet);
+    }
     bySet.set(`${r.set}_${r.horizon}`, r.value);
   }
   return table;

@@ -41,7 +41,10 @@ export function rollup(
   const byTerritory = new Map<number, { quantities: Quantity[]; ancestors: number[] }>();
   for (const r of rows) {
     let t = byTerritory.get(r.territoryId);
-    if (!t) byTerritory.set(r.territoryId, (t = { quantities: [], ancestors: r.ancestors }));
+    if (!t) {
+      t = { quantities: [], ancestors: r.ancestors };
+      byTerritory.set(r.territoryId, t);
+    }
     t.quantities.push(convert(r, gwp, table));
   }
   const reportedOf = (id: number) => {

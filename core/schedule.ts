@@ -16,6 +16,6 @@ export function toAwsCron(schedule: string): `cron(${string})` {
   const [minute, hour, dom, month, dow] = fields;
   if (dow === "*") return `cron(${minute} ${hour} ${dom} ${month} ? *)`;
   if (dom !== "*") throw new Error(`schedule "${schedule}": AWS cron cannot restrict both day of month and weekday`);
-  const awsDow = dow.replace(/\d/g, (d) => String(((Number(d) % 7) + 1)));
+  const awsDow = dow.replace(/\d/g, (d) => String((Number(d) % 7) + 1));
   return `cron(${minute} ${hour} ? ${month} ${awsDow} *)`;
 }

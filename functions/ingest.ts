@@ -14,7 +14,11 @@ export async function handler(event: ScheduledEvent) {
   const id = event.detail?.connector ?? process.env.OGS_CONNECTOR;
   const connector = id ? findConnector(id) : undefined;
   if (!connector) throw new Error(`unknown connector "${id ?? ""}": set OGS_CONNECTOR or detail.connector`);
-  const summary = await runConnector(await database(), connector, { config: loadConfig(), upstream: true, trigger: "schedule" });
+  const summary = await runConnector(await database(), connector, {
+    config: loadConfig(),
+    upstream: true,
+    trigger: "schedule",
+  });
   if (summary.status === "failed") throw new Error(`${connector.id} run ${summary.runId} failed: ${summary.error}`);
   return summary;
 }

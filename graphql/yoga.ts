@@ -1,5 +1,8 @@
 // Builds the GraphQL server (no socket: server/serve.ts listens, functions/graphql.ts adapts to Lambda).
+// Also serves /export.csv, the CSV export of any slice.
 import { createYoga } from "graphql-yoga";
+import { useCsvExport } from "../server/export-csv.ts";
+import { useQueryLimits } from "./limits.ts";
 import { schema } from "./schema.ts";
 
 export const yoga = createYoga({
@@ -8,4 +11,5 @@ export const yoga = createYoga({
   graphiql: { title: "OpenGeoScales hub" },
   maskedErrors: true,
   landingPage: false,
+  plugins: [useQueryLimits(), useCsvExport()],
 });

@@ -87,7 +87,10 @@ async function fetchWithRetries(url: string, options: ExtractOptions) {
           etag: res.headers.get("etag") ?? undefined,
           lastModified: res.headers.get("last-modified") ?? undefined,
         };
-        return { stream: Readable.fromWeb(res.body as unknown as import("node:stream/web").ReadableStream), validators };
+        return {
+          stream: Readable.fromWeb(res.body as unknown as import("node:stream/web").ReadableStream),
+          validators,
+        };
       }
       lastError = `answered ${res.status} ${res.statusText}`;
       if (res.status < 500 && res.status !== 429) break; // a client error will not heal by retrying

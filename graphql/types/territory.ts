@@ -1,15 +1,47 @@
-import { GraphQLError } from "graphql";
+// Territory: one node of the geographic tree (or a group, or an organisation), its identifiers,
+// tree links, groups and indicators; Query.territory (any identifier) and Query.territories.
 import { db } from "../../db/client.ts";
 import { findTerritory } from "../../db/territories.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
 import { builder } from "../builder.ts";
+import { checkPageSize, clientError } from "../errors.ts";
+
+export const TerritoryIdentifier = builder.prismaObject("TerritoryIdentifier", {
+  description: "A code of a territory in one scheme (alpha3 FRA, numeric 250, nuts FRH02, insee-department 29 ...)",
+  fields: (t) => ({ scheme: t.exposeString("scheme"), value: t.exposeString("value") }),
+});
+
+export const Indicator = builder.prismaObject("Indicator", {
+  description: "A context indicator by year: population (persons), gdp (international $), area (km2)",
+  fields: (t) => ({
+    indicator: t.exposeString("indicator"),
+    year: t.exposeInt("year"),
+    value: t.exposeFloat("value"),
+    unit: t.exposeString("unit"),
+    source: t.exposeString("sourceId", { description: "connector the value comes from" }),
+  }),
+});
 
 export const Territory = builder.prismaObject("Territory", {
+  description:
+    "A territory at any scale (planet, UN region, country, adm1, adm2, commune, city), a group or an organisation",
   fields: (t) => ({
-    code: t.exposeString("code"),
+    code: t.exposeString("code", {
+      description: "canonical code: ISO 3166-1 alpha-2, ISO 3166-2, M49, INSEE, UN/LOCODE",
+    }),
     name: t.exposeString("name"),
     nameFr: t.exposeString("nameFr", { nullable: true }),
-    level: t.exposeString("level"),
+    level: t.exposeString("level", {
+      description:
+        "planet | region | subregion | intermediate_region | country | adm1 | adm2 | commune | city | group | organisation",
+    }),
+    depth: t.exposeInt("depth", { description: "distance from the root of the tree (World = 0)" }),
+    identifiers: t.relation("identifiers", { query: { orderBy: [{ scheme: "asc" }, { value: "asc" }] } }),
     parent: t.relation("parent", { nullable: true }),
+    children: t.relation("children", {
+      args: { level: t.arg.string() },
+      query: (args) => ({ where: args.level ? { level: args.level } : {}, orderBy: { code: "asc" } }),
+    }),
     ancestors: t.prismaField({
       type: ["Territory"],
       description: "Ancestors in the geographic tree, nearest first",
@@ -18,8 +50,61 @@ export const Territory = builder.prismaObject("Territory", {
       }),
       resolve: (_query, territory) => territory.ancestors.map((a) => a.ancestor),
     }),
+    descendants: t.prismaConnection({
+      type: "Territory",
+      cursor: "code",
+      description: "Descendants at any depth, or at one level (adm2, commune ...), by code",
+      args: { level: t.arg.string() },
+      totalCount: (parent, args) => {
+        checkPageSize(args.first, args.last);
+        return db().prisma.territory.count({ where: descendantsWhere((parent as { id: number }).id, args.level) });
+      },
+      resolve: (query, parent, args) => {
+        checkPageSize(args.first, args.last);
+        return db().prisma.territory.findMany({
+          ...query,
+          where: descendantsWhere(parent.id, args.level),
+          orderBy: { code: "asc" },
+        });
+      },
+    }),
+    groups: t.prismaField({
+      type: ["Territory"],
+      description: "Groups this territory is a member of (EU27, Annex I, an EPCI ...)",
+      select: (_args, _ctx, nestedSelection) => ({
+        memberOf: { orderBy: { groupId: "asc" }, select: { group: nestedSelection() } },
+      }),
+      resolve: (_query, territory) => territory.memberOf.map((m) => m.group),
+    }),
+    members: t.prismaField({
+      type: ["Territory"],
+      description: "Members of a group (empty for a territory that is not a group)",
+      select: (_args, _ctx, nestedSelection) => ({
+        members: { orderBy: { memberId: "asc" }, select: { member: nestedSelection() } },
+      }),
+      resolve: (_query, territory) => territory.members.map((m) => m.member),
+    }),
+    indicators: t.relation("indicators", {
+      description: "Context indicators (population, gdp, area), by indicator and year",
+      args: { indicator: t.arg.string(), yearFrom: t.arg.int(), yearTo: t.arg.int() },
+      query: (args) => ({
+        where: {
+          ...(args.indicator ? { indicator: args.indicator } : {}),
+          year: { gte: args.yearFrom ?? undefined, lte: args.yearTo ?? undefined },
+        },
+        orderBy: [{ indicator: "asc" }, { year: "asc" }, { sourceId: "asc" }],
+      }),
+    }),
   }),
 });
+
+function descendantsWhere(id: number, level: string | null | undefined): Prisma.TerritoryWhereInput {
+  return { ancestors: { some: { ancestorId: id } }, ...(level ? { level } : {}) };
+}
+
+function checkCodeLength(code: string) {
+  if (code.length > 100) throw clientError("BAD_USER_INPUT", "code is longer than 100 characters");
+}
 
 builder.queryField("territory", (t) =>
   t.prismaField({
@@ -28,9 +113,63 @@ builder.queryField("territory", (t) =>
     description: "A territory by any identifier: FR, FRA, 250, FRH02, 29019, FR-BRE, or scheme:value (insee-region:53)",
     args: { code: t.arg.string({ required: true }) },
     resolve: async (query, _root, { code }) => {
-      if (code.length > 100) throw new GraphQLError("code is longer than 100 characters", { extensions: { code: "BAD_USER_INPUT" } });
+      checkCodeLength(code);
       const found = await findTerritory(db(), code);
       return found ? db().prisma.territory.findUnique({ ...query, where: { id: found.id } }) : null;
     },
   }),
 );
+
+builder.queryField("territories", (t) =>
+  t.prismaConnection(
+    {
+      type: "Territory",
+      cursor: "code",
+      description:
+        "Territories by level, inside a parent at any depth (parent: FR, level: adm2 = the French departments), or by name or identifier search",
+      args: { level: t.arg.string(), parent: t.arg.string(), search: t.arg.string() },
+      totalCount: async (_root, args) => {
+        checkPageSize(args.first, args.last);
+        return db().prisma.territory.count({ where: await territoriesWhere(args) });
+      },
+      resolve: async (query, _root, args) => {
+        checkPageSize(args.first, args.last);
+        return db().prisma.territory.findMany({
+          ...query,
+          where: await territoriesWhere(args),
+          orderBy: { code: "asc" },
+        });
+      },
+    },
+    { name: "TerritoryConnection" },
+    { name: "TerritoryEdge" },
+  ),
+);
+
+async function territoriesWhere(args: {
+  level?: string | null;
+  parent?: string | null;
+  search?: string | null;
+}): Promise<Prisma.TerritoryWhereInput> {
+  const where: Prisma.TerritoryWhereInput[] = [];
+  if (args.level) where.push({ level: args.level });
+  if (args.parent) {
+    checkCodeLength(args.parent);
+    const parent = await findTerritory(db(), args.parent);
+    if (!parent) throw clientError("NOT_FOUND", `no territory has the identifier ${JSON.stringify(args.parent)}`);
+    where.push({ ancestors: { some: { ancestorId: parent.id } } });
+  }
+  const search = args.search?.trim();
+  if (search) {
+    checkCodeLength(search);
+    where.push({
+      OR: [
+        { name: { contains: search, mode: "insensitive" } },
+        { nameFr: { contains: search, mode: "insensitive" } },
+        { code: search.toUpperCase() },
+        { identifiers: { some: { value: search.toUpperCase() } } },
+      ],
+    });
+  }
+  return { AND: where };
+}

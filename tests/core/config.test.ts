@@ -11,7 +11,9 @@ describe("loadConfig", () => {
 
   it("uses adapter-pg for a postgres URL and Neon for a neon.tech host or DATABASE_DRIVER=neon", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://u@127.0.0.1:5432/ogs" }).driver).toBe("pg");
-    expect(loadConfig({ DATABASE_URL: "postgresql://u:p@ep-cool-1.eu-central-1.aws.neon.tech/ogs" }).driver).toBe("neon");
+    expect(loadConfig({ DATABASE_URL: "postgresql://u:p@ep-cool-1.eu-central-1.aws.neon.tech/ogs" }).driver).toBe(
+      "neon",
+    );
     expect(loadConfig({ DATABASE_URL: "postgres://u@127.0.0.1/ogs", DATABASE_DRIVER: "neon" }).driver).toBe("neon");
   });
 
@@ -36,7 +38,10 @@ describe("loadConfig", () => {
 describe("loadConfig inside Lambda", () => {
   it("reads the database URL and the raw bucket from SST's linked resources", () => {
     const c = loadConfig({
-      SST_RESOURCE_DatabaseUrl: JSON.stringify({ type: "sst.sst.Secret", value: "postgresql://u:p@ep-x.neon.tech/ogs" }),
+      SST_RESOURCE_DatabaseUrl: JSON.stringify({
+        type: "sst.sst.Secret",
+        value: "postgresql://u:p@ep-x.neon.tech/ogs",
+      }),
       SST_RESOURCE_RawBucket: JSON.stringify({ type: "sst.aws.Bucket", name: "ogs-raw-123" }),
       OGS_DATA_DIR: "/tmp/ogs",
     });

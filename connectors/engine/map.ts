@@ -1,0 +1,229 @@
+// Map: one parsed record -> emission rows (territory id, source sector, canonical sector, gas,
+// year, value in tonnes with the original value and unit kept) and rejects with line, column and
+// reason. Pure: the database lookups come in as functions, so it is tested on real rows.
+import { asciiSubscripts, parseNumber, parseUnit, toTonnes, type Unit, UnitError } from "../../core/units.ts";
+import type { Reject } from "../types.ts";
+import type { CsvRecord } from "./parse.ts";
+import type { GwpSet, Spec } from "./spec.ts";
+
+/** Gas names every source may use, after Unicode subscripts are made ASCII; case-insensitive. */
+const BUILT_IN_GASES: Record<string, string> = {
+  co2: "CO2",
+  ch4: "CH4",
+  n2o: "N2O",
+  sf6: "SF6",
+  nf3: "NF3",
+  hfcs: "HFCS",
+  pfcs: "PFCS",
+  "f-gases": "FGASES",
+  "f-gas": "FGASES",
+  "aggregate f-gases": "FGASES",
+  "aggregate ghgs": "GHG",
+  "all ghg": "GHG",
+  ghg: "GHG",
+};
+
+/** Gas code of a source's gas name: the spec's map first, then the built-in names (CH₄ -> CH4). */
+export function gasCode(name: string, map: Record<string, string> = {}): string {
+  if (name in map) return map[name];
+  const ascii = asciiSubscripts(name).trim();
+  if (ascii in map) return map[ascii];
+  return BUILT_IN_GASES[ascii.toLowerCase()] ?? ascii;
+}
+
+export interface EmissionRow {
+  line: number;
+  /** the territory as the file writes it (for conflict messages) */
+  territoryText: string;
+  territoryId: number;
+  sourceSectorId: number;
+  sectorId: number;
+  gasId: number;
+  year: number;
+  /** tonnes of the gas, or tonnes CO2e under `gwp` */
+  value: number;
+  gwp: GwpSet | null;
+  originalValue: number;
+  originalUnit: string;
+  /** file of the row, when a `records` hook joins several inputs */
+  file?: string;
+}
+
+export interface Lookups {
+  territory(value: string): number | undefined;
+  sourceSector(name: string): { id: number; sectorId: number } | undefined;
+  gas(code: string): number | undefined;
+}
+
+/** One value cell of a record: the column it is in, its year, and what the layout says about it. */
+interface Cell {
+  column: string;
+  /** the year, or the column holding it */
+  year: { fixed: number } | { column: string };
+  sector?: string;
+  gas?: string;
+  unit?: string;
+  gwp?: GwpSet | null;
+}
+
+export interface Plan {
+  spec: Spec;
+  cells: Cell[];
+  indicators: { column: string; indicator: string; unit: string }[];
+  nulls: Set<string>;
+  units: Map<string, Unit | UnitError>;
+}
+
+/** Works out, from the header, which cells of a record hold values (the year columns of a wide file). */
+export function buildPlan(spec: Spec, header: string[]): Plan {
+  const l = spec.layout;
+  let cells: Cell[];
+  if (l.kind === "long") cells = [{ column: l.value, year: { column: l.year } }];
+  else if (l.kind === "wide") {
+    const years = l.years === "four-digit-headers" ? header.filter((h) => /^\d{4}$/.test(h)) : l.years;
+    cells = years.map((y) => ({ column: y, year: { fixed: Number(y) } }));
+  } else {
+    cells = Object.entries(l.measures).map(([column, m]) => ({
+      column,
+      year: { column: l.year },
+      sector: m.sector,
+      gas: m.gas,
+      unit: m.unit,
+      gwp: m.gwp,
+    }));
+  }
+  const indicators = Object.entries(spec.indicators ?? {}).map(([column, i]) => ({ column, ...i }));
+  return { spec, cells, indicators, nulls: new Set(spec.nullMarkers), units: new Map() };
+}
+
+export interface MappedRecord {
+  rows: EmissionRow[];
+  rejects: Omit<Reject, "file">[];
+  indicators: { indicator: string; year: number; value: number; unit: string }[];
+  territoryId?: number;
+  /** the territory value when the spec says to skip it */
+  skipped?: string;
+  /** value cells read (not null) */
+  read: number;
+}
+
+const parseYear = (text: string | undefined): number | undefined => {
+  const t = text?.trim() ?? "";
+  if (!/^\d{4}$/.test(t)) return undefined;
+  return Number(t);
+};
+
+/** Maps one record; every problem is a reject naming its line, column and the offending value. */
+export function mapRecord(record: CsvRecord, plan: Plan, lookups: Lookups): MappedRecord {
+  const { spec } = plan;
+  const v = record.values;
+  const out: MappedRecord = { rows: [], rejects: [], indicators: [], read: 0 };
+  const present = plan.cells.filter((c) => v[c.column] !== undefined && !plan.nulls.has(v[c.column].trim()));
+  const presentIndicators = plan.indicators.filter(
+    (i) => v[i.column] !== undefined && !plan.nulls.has(v[i.column].trim()),
+  );
+  out.read = present.length + presentIndicators.length;
+  if (!out.read) return out;
+  const seen = new Set<string>();
+  const reject = (column: string | undefined, reason: string) => {
+    if (seen.has(reason)) return;
+    seen.add(reason);
+    out.rejects.push({ line: record.line, column, reason, raw: JSON.stringify(v) });
+  };
+
+  const t = spec.territory;
+  let territoryColumn = t.column;
+  let territoryText = (v[t.column] ?? "").trim();
+  if (!territoryText && t.fallbackColumn) {
+    territoryColumn = t.fallbackColumn;
+    territoryText = (v[t.fallbackColumn] ?? "").trim();
+  }
+  if (territoryText in t.skip) {
+    out.skipped = territoryText;
+    return out;
+  }
+  const territoryId = territoryText ? lookups.territory(territoryText) : undefined;
+  if (territoryId === undefined) {
+    const name =
+      t.fallbackColumn && territoryColumn === t.column && v[t.fallbackColumn] ? ` (${v[t.fallbackColumn]})` : "";
+    reject(
+      territoryColumn,
+      territoryText
+        ? `unknown territory "${territoryText}"${name}: not a ${t.schemes.join(" / ")} code or alias of the reference`
+        : `no territory: column "${territoryColumn}" is empty${spec.territory.fallbackColumn ? ` (${v[spec.territory.fallbackColumn] ?? ""})` : ""}`,
+    );
+    return out;
+  }
+  out.territoryId = territoryId;
+
+  for (const cell of present) {
+    const year = "fixed" in cell.year ? cell.year.fixed : parseYear(v[cell.year.column]);
+    if (year === undefined) {
+      const col = "column" in cell.year ? cell.year.column : cell.column;
+      reject(col, `not a year: "${v[col] ?? ""}"`);
+      continue;
+    }
+    const sectorName = cell.sector ?? (spec.sector.column ? (v[spec.sector.column] ?? "").trim() : spec.sector.fixed);
+    const sector = sectorName ? lookups.sourceSector(sectorName) : undefined;
+    if (!sector) {
+      reject(spec.sector.column, `unknown sector "${sectorName ?? ""}": not in the crosswalk of ${spec.id}`);
+      continue;
+    }
+    const gasName = cell.gas ?? (spec.gas.column ? (v[spec.gas.column] ?? "").trim() : spec.gas.fixed) ?? "";
+    const gasId = lookups.gas(gasCode(gasName, spec.gas.map));
+    if (gasId === undefined) {
+      reject(spec.gas.column, `unknown gas "${gasName}"`);
+      continue;
+    }
+    const unitText = cell.unit ?? (spec.unit.column ? (v[spec.unit.column] ?? "").trim() : spec.unit.fixed) ?? "";
+    let unit = plan.units.get(unitText);
+    if (!unit) {
+      try {
+        unit = parseUnit(unitText);
+      } catch (e) {
+        unit = e as UnitError;
+      }
+      plan.units.set(unitText, unit);
+    }
+    if (unit instanceof UnitError) {
+      reject(spec.unit.column, unit.message);
+      continue;
+    }
+    const gwp = cell.gwp !== undefined ? cell.gwp : spec.gwp;
+    if (unit.co2e && !gwp) {
+      reject(spec.unit.column, `"${unitText}" is CO2e but the spec gives no GWP set`);
+      continue;
+    }
+    const text = v[cell.column].trim();
+    const original = parseNumber(text);
+    if (Number.isNaN(original)) {
+      reject(cell.column, `not a number: "${text}"`);
+      continue;
+    }
+    out.rows.push({
+      line: record.line,
+      territoryText,
+      territoryId,
+      sourceSectorId: sector.id,
+      sectorId: sector.sectorId,
+      gasId,
+      year,
+      value: toTonnes(text, unit),
+      gwp: unit.co2e ? gwp : null,
+      originalValue: original,
+      originalUnit: unitText,
+    });
+  }
+
+  if (presentIndicators.length) {
+    const yearColumn = spec.layout.kind === "wide" ? undefined : spec.layout.year;
+    const year = yearColumn ? parseYear(v[yearColumn]) : undefined;
+    for (const i of presentIndicators) {
+      const value = parseNumber(v[i.column]);
+      if (year === undefined) reject(yearColumn, `not a year: "${yearColumn ? v[yearColumn] : ""}"`);
+      else if (Number.isNaN(value)) reject(i.column, `not a number: "${v[i.column]}"`);
+      else out.indicators.push({ indicator: i.indicator, year, value, unit: i.unit });
+    }
+  }
+  return out;
+}

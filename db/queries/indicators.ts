@@ -1,0 +1,73 @@
+// Context indicators (population, GDP) and the children of territories with their population, for
+// per-capita values and the population share of a roll-up's coverage. Batched over territories.
+import type { Sql } from "../client.ts";
+import type { TerritoryRef } from "../territories.ts";
+
+const territoryColumns = `t.id, t.code, t.level, t.name, t.name_fr as "nameFr", t.parent_id as "parentId", t.depth`;
+
+/** Levels that are not part of the geographic tree's coverage (membership sets, organisations). */
+const OUTSIDE_TREE = ["group", "organisation"];
+
+export interface IndicatorValue {
+  territoryId: number;
+  year: number;
+  value: number;
+  unit: string;
+  sourceId: string;
+}
+
+/** Each territory's indicator at the year nearest to `year` (the exact year first, then the closest, earlier first). */
+export async function nearestIndicator(
+  sql: Sql,
+  territoryIds: number[],
+  indicator: string,
+  year: number,
+): Promise<Map<number, IndicatorValue>> {
+  if (!territoryIds.length) return new Map();
+  const rows = await sql.query<IndicatorValue>(
+    `select distinct on (territory_id) territory_id as "territoryId", year, value, unit, source_id as "sourceId"
+     from indicator where territory_id = any($1::int[]) and indicator = $2
+     order by territory_id, abs(year - $3), year, source_id`,
+    [territoryIds, indicator, year],
+  );
+  return new Map(rows.map((r) => [r.territoryId, { ...r, value: Number(r.value) }]));
+}
+
+export interface ChildRow extends TerritoryRef {
+  population: number | null;
+}
+
+/** The children in the tree of every parent, with their population nearest to `year` (else the sum of their communes'). */
+export async function childrenWithPopulation(sql: Sql, parentIds: number[], year: number): Promise<ChildRow[]> {
+  if (!parentIds.length) return [];
+  const rows = await sql.query<ChildRow>(
+    `with kids as (select ${territoryColumns} from territory t where t.parent_id = any($1::int[]) and t.level <> all($3::text[])),
+     own as (
+       select distinct on (i.territory_id) i.territory_id, i.value from indicator i
+       where i.territory_id in (select id from kids) and i.indicator = 'population'
+       order by i.territory_id, abs(i.year - $2), i.year, i.source_id
+     ),
+     -- a region or department without its own figure: the sum of its communes
+     communes as (
+       select a.ancestor_id as id, sum(i.value) as value from territory_ancestor a
+         join territory c on c.id = a.territory_id and c.level = 'commune'
+         join indicator i on i.territory_id = c.id and i.indicator = 'population'
+       where a.ancestor_id in (select id from kids where id not in (select territory_id from own))
+       group by a.ancestor_id
+     )
+     select kids.*, coalesce(own.value, communes.value) as population
+     from kids left join own on own.territory_id = kids.id left join communes on communes.id = kids.id
+     order by kids.code`,
+    [parentIds, year, OUTSIDE_TREE],
+  );
+  return rows.map((r) => ({ ...r, population: r.population === null ? null : Number(r.population) }));
+}
+
+export async function territoriesById(sql: Sql, ids: number[]): Promise<Map<number, TerritoryRef>> {
+  if (!ids.length) return new Map();
+  const rows = await sql.query<TerritoryRef>(
+    `select ${territoryColumns} from territory t where t.id = any($1::int[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r]));
+}

@@ -1,0 +1,246 @@
+// The aggregation core: the value of any (territory, sector, gas, year, release) slice, summed in
+// SQL over every territory of a request at once (`= any($n::int[])`), never double counting.
+//
+// A source may publish a total and its parts (TOTAL_EXCL_LULUCF and 1, 1.A and 1.A.1, GHG and CH4).
+// The value of sector S and gas G is the sum of the rows inside S and G that no other row of the
+// same release, territory and year covers: a row is left out when a row at one of its ancestors
+// (within the request) exists. Asking for no sector means the total: TOTAL_EXCL_LULUCF where
+// published, else TOTAL_INCL_LULUCF, else the sum of the sectors (memo items left out).
+import type { Sql } from "../client.ts";
+
+export interface TreeNode {
+  id: number;
+  code: string;
+  parentId: number | null;
+}
+
+/** Sectors a request takes rows from, and the (row sector, covering sector) pairs that exclude rows. */
+export interface Cover {
+  candidates: number[];
+  covering: [number, number][];
+}
+
+const MEMO_SECTOR = "M.BK";
+const TOTAL_SECTORS = ["TOTAL_EXCL_LULUCF", "TOTAL_INCL_LULUCF"];
+
+function ancestorsOf(nodes: TreeNode[]): Map<number, number[]> {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const result = new Map<number, number[]>();
+  for (const n of nodes) {
+    const chain: number[] = [];
+    for (let p = n.parentId; p !== null && chain.length < 50; p = byId.get(p)?.parentId ?? null) chain.push(p);
+    result.set(n.id, chain);
+  }
+  return result;
+}
+
+/** The cover of canonical sector `code` (null: the total) over the sector tree. */
+export function sectorCover(sectors: TreeNode[], code: string | null): Cover {
+  const ancestors = ancestorsOf(sectors);
+  const byCode = new Map(sectors.map((s) => [s.code, s]));
+  if (code !== null) {
+    const root = byCode.get(code);
+    if (!root) return { candidates: [], covering: [] };
+    const candidates = sectors
+      .filter((s) => s.id === root.id || ancestors.get(s.id)!.includes(root.id))
+      .map((s) => s.id);
+    const inside = new Set(candidates);
+    const covering: [number, number][] = [];
+    for (const id of candidates) for (const a of ancestors.get(id)!) if (inside.has(a)) covering.push([id, a]);
+    return { candidates, covering };
+  }
+  const memo = byCode.get(MEMO_SECTOR)?.id;
+  const totals = TOTAL_SECTORS.map((c) => byCode.get(c)?.id).filter((id) => id !== undefined);
+  const candidates = sectors
+    .filter((s) => s.id !== memo && !ancestors.get(s.id)!.includes(memo ?? -1))
+    .map((s) => s.id);
+  const covering: [number, number][] = [];
+  for (const id of candidates) {
+    const rank = totals.indexOf(id);
+    // a published total covers every sector; the total excluding LULUCF is preferred to the one including it
+    for (const [i, t] of totals.entries()) if (t !== id && (rank === -1 || i < rank)) covering.push([id, t]);
+    if (rank === -1) for (const a of ancestors.get(id)!) covering.push([id, a]);
+  }
+  return { candidates, covering };
+}
+
+/** Parent of each gas in the basket tree; gases not listed sit under OTHER, HFCs under HFCS. */
+const GAS_PARENT: Record<string, string> = {
+  CO2: "GHG",
+  CH4: "GHG",
+  N2O: "GHG",
+  FGASES: "GHG",
+  OTHER: "GHG",
+  HFCS: "FGASES",
+  PFCS: "FGASES",
+  SF6: "FGASES",
+  NF3: "FGASES",
+};
+const OUTSIDE_GHG = new Set(["GHG", "CO2_BIO"]);
+
+export function gasTree(gases: { id: number; code: string }[]): TreeNode[] {
+  const ids = new Map(gases.map((g) => [g.code, g.id]));
+  return gases.map((g) => {
+    let parent: string | null = GAS_PARENT[g.code] ?? (OUTSIDE_GHG.has(g.code) ? null : "OTHER");
+    if (!GAS_PARENT[g.code] && /^HFC/.test(g.code)) parent = "HFCS";
+    return { id: g.id, code: g.code, parentId: parent ? (ids.get(parent) ?? null) : null };
+  });
+}
+
+/** The cover of gas `code` (null: all greenhouse gases, the GHG basket) over the basket tree. */
+export function gasCover(gases: TreeNode[], code: string | null): Cover {
+  return sectorCover(gases, code ?? "GHG");
+}
+
+export interface SliceScope {
+  /** exactly these territories */
+  territoryIds?: number[];
+  /** these territories and all their descendants (roll-up) */
+  within?: number[];
+  /** every territory of a level (rankings) */
+  level?: string;
+}
+
+export interface SliceQuery extends SliceScope {
+  releaseIds: number[];
+  /** one key per requested sector cover (breakdown by sector asks for several) */
+  sectors: Cover[];
+  gases: Cover[];
+  yearFrom?: number | null;
+  yearTo?: number | null;
+  /** also return each territory's ancestors, nearest first (roll-up) */
+  withAncestors?: boolean;
+}
+
+export interface SliceRow {
+  territoryId: number;
+  parentId: number | null;
+  sourceId: string;
+  releaseId: number;
+  year: number;
+  /** index into SliceQuery.sectors / gases */
+  sectorKey: number;
+  gasKey: number;
+  gas: string;
+  gwp: string | null;
+  value: number;
+  ancestors?: number[];
+}
+
+function coverArrays(covers: Cover[]) {
+  const keys: number[] = [];
+  const ids: number[] = [];
+  const pk: number[] = [];
+  const pid: number[] = [];
+  const panc: number[] = [];
+  covers.forEach((c, k) => {
+    for (const id of c.candidates) {
+      keys.push(k);
+      ids.push(id);
+    }
+    for (const [id, anc] of c.covering) {
+      pk.push(k);
+      pid.push(id);
+      panc.push(anc);
+    }
+  });
+  return [keys, ids, pk, pid, panc];
+}
+
+/** One statement: the covered sums per territory, release, year, requested sector, requested gas, gas and GWP set. */
+export async function slice(sql: Sql, q: SliceQuery): Promise<SliceRow[]> {
+  if (!q.releaseIds.length || !q.sectors.length || !q.gases.length) return [];
+  const params: unknown[] = [...coverArrays(q.sectors), ...coverArrays(q.gases), q.releaseIds];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+  const scope: string[] = [];
+  if (q.territoryIds) scope.push(`e.territory_id = any(${p(q.territoryIds)}::int[])`);
+  if (q.within) {
+    const w = p(q.within);
+    scope.push(
+      `e.territory_id = any(${w}::int[])`,
+      `e.territory_id in (select territory_id from territory_ancestor where ancestor_id = any(${w}::int[]))`,
+    );
+  }
+  if (q.level) scope.push(`e.territory_id in (select id from territory where level = ${p(q.level)})`);
+  if (!scope.length) throw new Error("slice needs a territory scope");
+  where.push(`(${scope.join(" or ")})`);
+  if (q.yearFrom != null) where.push(`e.year >= ${p(q.yearFrom)}`);
+  if (q.yearTo != null) where.push(`e.year <= ${p(q.yearTo)}`);
+  const ancestors = q.withAncestors
+    ? `, (select coalesce(array_agg(ancestor_id order by distance), '{}') from territory_ancestor a where a.territory_id = x.territory_id) as ancestors`
+    : "";
+  const rows = await sql.query<SliceRow>(
+    `with sreq as (select * from unnest($1::int[], $2::int[]) as r(skey, sector_id)),
+      scov as (select * from unnest($3::int[], $4::int[], $5::int[]) as r(skey, sector_id, anc_id)),
+      greq as (select * from unnest($6::int[], $7::int[]) as r(gkey, gas_id)),
+      gcov as (select * from unnest($8::int[], $9::int[], $10::int[]) as r(gkey, gas_id, anc_id)),
+      e as materialized (
+        select e.release_id, e.territory_id, e.year, e.sector_id, e.gas_id, e.gwp, e.value, sreq.skey, greq.gkey
+        from emission e join sreq on sreq.sector_id = e.sector_id join greq on greq.gas_id = e.gas_id
+        where e.release_id = any($11::int[]) and ${where.join(" and ")}
+      ),
+      kept as (
+        select e.* from e where not exists (
+          select 1 from e c
+          where c.release_id = e.release_id and c.territory_id = e.territory_id and c.year = e.year
+            and c.skey = e.skey and c.gkey = e.gkey and (c.sector_id, c.gas_id) <> (e.sector_id, e.gas_id)
+            and (c.sector_id = e.sector_id or exists (select 1 from scov
+                 where scov.skey = e.skey and scov.sector_id = e.sector_id and scov.anc_id = c.sector_id))
+            and (c.gas_id = e.gas_id or exists (select 1 from gcov
+                 where gcov.gkey = e.gkey and gcov.gas_id = e.gas_id and gcov.anc_id = c.gas_id))
+        )
+      ),
+      x as (
+        select territory_id, release_id, year, skey, gkey, gas_id, gwp, sum(value) as value
+        from kept group by territory_id, release_id, year, skey, gkey, gas_id, gwp
+      )
+     select x.territory_id as "territoryId", t.parent_id as "parentId", r.source_id as "sourceId",
+       x.release_id as "releaseId", x.year, x.skey as "sectorKey", x.gkey as "gasKey", g.code as gas, x.gwp,
+       x.value${ancestors}
+     from x join territory t on t.id = x.territory_id join release r on r.id = x.release_id join gas g on g.id = x.gas_id`,
+    params,
+  );
+  for (const r of rows) {
+    r.value = Number(r.value);
+    r.year = Number(r.year);
+  }
+  return rows;
+}
+
+export interface SeriesRow {
+  territoryId: number;
+  sourceId: string;
+  releaseId: number;
+  sectorId: number;
+  gasId: number;
+  gwp: string | null;
+  year: number;
+  value: number;
+}
+
+/** One statement: every territory's values by source, canonical sector, gas and year (the nested query). */
+export async function sectorSeries(
+  sql: Sql,
+  q: { territoryIds: number[]; releaseIds: number[]; yearFrom?: number | null; yearTo?: number | null },
+): Promise<SeriesRow[]> {
+  if (!q.releaseIds.length || !q.territoryIds.length) return [];
+  const rows = await sql.query<SeriesRow>(
+    `select e.territory_id as "territoryId", r.source_id as "sourceId", e.release_id as "releaseId",
+       e.sector_id as "sectorId", e.gas_id as "gasId", e.gwp, e.year, sum(e.value) as value
+     from emission e join release r on r.id = e.release_id
+     where e.territory_id = any($1::int[]) and e.release_id = any($2::int[])
+       and ($3::int is null or e.year >= $3::int) and ($4::int is null or e.year <= $4::int)
+     group by e.territory_id, r.source_id, e.release_id, e.sector_id, e.gas_id, e.gwp, e.year
+     order by e.territory_id, r.source_id, e.sector_id, e.gas_id, e.year`,
+    [q.territoryIds, q.releaseIds, q.yearFrom ?? null, q.yearTo ?? null],
+  );
+  for (const r of rows) {
+    r.value = Number(r.value);
+    r.year = Number(r.year);
+  }
+  return rows;
+}
