@@ -19,6 +19,8 @@ export interface Sql {
 
 export interface Database extends Sql {
   driver: Driver;
+  /** the embedded database itself, on the pglite driver (tests dump and reload it) */
+  pglite?: PGlite;
   prisma: PrismaClient;
   /** Runs several statements separated by semicolons, without parameters (migrations). */
   exec(text: string): Promise<void>;
@@ -83,6 +85,7 @@ async function openPglite(
   };
   return {
     driver: "pglite",
+    pglite,
     prisma,
     statements,
     query,

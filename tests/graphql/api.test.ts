@@ -6,7 +6,8 @@ import { useDatabase } from "../../db/client.ts";
 import { seed } from "../../db/seed.ts";
 import { LIMITS } from "../../graphql/builder.ts";
 import { yoga } from "../../graphql/yoga.ts";
-import { freshDatabase, type TestDatabase, testDrivers } from "../helpers/database.ts";
+import { type TestDatabase, testDrivers } from "../helpers/database.ts";
+import { loadedDatabase } from "../helpers/loaded.ts";
 
 const LOADED = [
   "territories",
@@ -55,12 +56,7 @@ const NESTED = `
 describe.each(testDrivers)("the GraphQL API on %s", (driver) => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await freshDatabase(driver);
-    await seed(t.db);
-    for (const id of LOADED) {
-      const summary = await runConnector(t.db, findConnector(id)!, { config: t.config });
-      expect(summary.status, `${id}: ${summary.error}`).toBe("succeeded");
-    }
+    t = await loadedDatabase(driver, LOADED);
     // A CH4 mass (no source loaded here publishes one): India, 1.A fuel combustion, 2010 = 204.36 Gg,
     // the real value of the UNFCCC Data Interface file (detailed-data-by-country-non-annex-one.csv).
     await t.db.query(`insert into source (id, name, publisher, url, licence, citation, method)

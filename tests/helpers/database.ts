@@ -20,11 +20,13 @@ export interface TestDatabase {
 }
 
 /** Creates an empty PostgreSQL database with a unique name; returns its URL and a drop function. */
-export async function createPgDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+export async function createPgDatabase(
+  template?: string,
+): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const name = `ogs_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database "${name}"`);
+  await admin.query(`create database "${name}"${template ? ` template "${template}"` : ""}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;

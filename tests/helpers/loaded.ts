@@ -1,0 +1,121 @@
+// A database with real data loaded by the real connectors, built once and copied for each test
+// file: a PostgreSQL template database, or a PGlite dump. Both are keyed by a hash of everything
+// that decides their content (migrations, seeds, connectors, data), so a later run reuses them
+// while nothing changed. Tests that exercise loading itself use freshDatabase instead.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { runConnector } from "../../connectors/engine/run.ts";
+import { findConnector } from "../../connectors/registry.ts";
+import { loadConfig } from "../../core/config.ts";
+import { openDatabase } from "../../db/client.ts";
+import { seed } from "../../db/seed.ts";
+import { adminUrl, createPgDatabase, freshDatabase, type TestDatabase } from "./database.ts";
+
+const root = path.join(import.meta.dirname, "../..");
+
+/** The connectors most API tests need. */
+export const API_SOURCES = [
+  "territories",
+  "gwp",
+  "gcp",
+  "edgar",
+  "climate-watch-cait",
+  "unfccc-annex1",
+  "owid",
+  "openclimate-gcb2022",
+  "openghgmap",
+];
+
+function contentKey(ids: string[]): string {
+  const h = createHash("sha256").update(ids.join(","));
+  const walk = (dir: string) => {
+    for (const entry of fs
+      .readdirSync(path.join(root, dir), { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(rel);
+      else h.update(rel).update(fs.readFileSync(path.join(root, rel)));
+    }
+  };
+  for (const dir of ["db", "connectors", "core", "data"]) walk(dir);
+  h.update(fs.readFileSync(path.join(root, "schema.prisma")));
+  return h.digest("hex").slice(0, 12);
+}
+
+async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query("select pg_advisory_lock(hashtext($1))", [`ogs-test-template:${key}`]);
+    return await fn();
+  } finally {
+    await admin.end();
+  }
+}
+
+async function load(t: TestDatabase, ids: string[]) {
+  await seed(t.db);
+  for (const id of ids) {
+    const connector = findConnector(id);
+    if (!connector) throw new Error(`unknown connector ${id}`);
+    const run = await runConnector(t.db, connector, { config: t.config, trigger: "test" });
+    if (run.status !== "succeeded") throw new Error(`${id} failed while building the test template: ${run.error}`);
+  }
+}
+
+/** A fresh copy of a database where these connectors (default: API_SOURCES) have loaded their samples. */
+export async function loadedDatabase(driver: "pglite" | "pg", ids: string[] = API_SOURCES): Promise<TestDatabase> {
+  const key = contentKey(ids);
+  if (driver === "pg") {
+    const template = `ogs_tpl_${key}`;
+    await withLock(key, async () => {
+      const admin = new pg.Client({ connectionString: adminUrl });
+      await admin.connect();
+      try {
+        const exists = await admin.query("select 1 from pg_database where datname = $1", [template]);
+        if (exists.rowCount) return;
+        const t = await freshDatabase("pg");
+        await load(t, ids);
+        await t.db.close();
+        const name = new URL(t.url as string).pathname.slice(1);
+        await admin.query(`alter database "${name}" rename to "${template}"`);
+      } finally {
+        await admin.end();
+      }
+    });
+    const created = await createPgDatabase(template);
+    const config = loadConfig({ DATABASE_URL: created.url, OGS_DATA_DIR: `tests/out/data-${process.pid}` });
+    const db = await openDatabase(config);
+    return {
+      db,
+      config,
+      url: created.url,
+      async drop() {
+        await db.close();
+        await created.drop();
+      },
+    };
+  }
+  const dump = path.join(root, `tests/out/pglite-${key}.tar.gz`);
+  await withLock(key, async () => {
+    if (fs.existsSync(dump)) return;
+    const t = await freshDatabase("pglite");
+    await load(t, ids);
+    const pglite = t.db.pglite;
+    if (!pglite) throw new Error("the PGlite database does not expose its instance");
+    const blob = await pglite.dumpDataDir("gzip");
+    fs.mkdirSync(path.dirname(dump), { recursive: true });
+    fs.writeFileSync(`${dump}.part`, Buffer.from(await blob.arrayBuffer()));
+    fs.renameSync(`${dump}.part`, dump);
+    await t.drop();
+  });
+  return freshDatabaseFromDump(dump);
+}
+
+async function freshDatabaseFromDump(dump: string): Promise<TestDatabase> {
+  const config = loadConfig({ OGS_DATA_DIR: `tests/out/data-${process.pid}` });
+  const db = await openDatabase(config, { memory: true, loadDataDir: new Blob([fs.readFileSync(dump)]) });
+  return { db, config, drop: () => db.close() };
+}
