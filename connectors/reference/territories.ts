@@ -234,6 +234,21 @@ export function addM49(m: TerritoryModel, en: CsvRecord[], fr: CsvRecord[], file
   }
 }
 
+/** Codes outside ISO 3166-1 that emission sources use (GCP KSV, OWID_KOS, GCB 2022 XK): the
+ *  user-assigned XK/XKX that the EU, the World Bank and most datasets give Kosovo. */
+const USER_ASSIGNED: { code: string; alpha3: string; name: string; nameFr: string; parent: string }[] = [
+  { code: "XK", alpha3: "XKX", name: "Kosovo", nameFr: "Kosovo", parent: "039" },
+];
+
+export function addUserAssignedCountries(m: TerritoryModel) {
+  for (const c of USER_ASSIGNED) {
+    if (m.nodes.has(c.code)) continue;
+    addNode(m, { code: c.code, level: "country", name: c.name, nameFr: c.nameFr, parent: c.parent });
+    identify(m, c.code, "alpha2", c.code, { file: "territories.ts", line: 0 });
+    identify(m, c.code, "alpha3", c.alpha3, { file: "territories.ts", line: 0 });
+  }
+}
+
 /** ISO 3166-1 entries that UN M49 does not list (Kosovo, in some editions) go under World. */
 export function addIso3166Countries(m: TerritoryModel, rows: CsvRecord[], file: string) {
   for (const { line, row } of rows) {
@@ -589,6 +604,7 @@ async function load(ctx: LoadContext) {
   addM49(m, unsdEn, unsdFr, name("unsdEn"));
   addIso3166Countries(m, iso1, name("iso3166Countries"));
   addCountryCodes(m, countryCodes, name("countryCodes"));
+  addUserAssignedCountries(m);
   addIso3166Subdivisions(m, iso2, name("iso3166Subdivisions"));
   addFrance(m, fr);
   addGroups(m);
