@@ -39,9 +39,11 @@ describe.each(["pg", "neon"] as const)("Lambda handlers on %s", (driver) => {
   const releases = async () =>
     (await db.query<{ n: number }>(`select count(*)::int as n from release where source_id = 'gcp'`))[0].n;
   const lastRun = async () =>
-    (await db.query<{ status: string; error: string | null; trigger: string }>(
-      `select status, error, trigger from run where connector = 'gcp' order by id desc limit 1`,
-    ))[0];
+    (
+      await db.query<{ status: string; error: string | null; trigger: string }>(
+        `select status, error, trigger from run where connector = 'gcp' order by id desc limit 1`,
+      )
+    )[0];
 
   beforeAll(async () => {
     const created = await createPgDatabase();

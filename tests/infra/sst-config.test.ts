@@ -49,7 +49,11 @@ const linkNames = (d: Declared) => ((d.args.link ?? []) as { name: string }[]).m
 
 describe("sst.config.ts", () => {
   it("keeps production data on removal", () => {
-    expect(config.app({ stage: "production" })).toMatchObject({ name: "opengeoscales", home: "aws", removal: "retain" });
+    expect(config.app({ stage: "production" })).toMatchObject({
+      name: "opengeoscales",
+      home: "aws",
+      removal: "retain",
+    });
     expect(config.app({ stage: "dev" })).toMatchObject({ removal: "remove" });
   });
 
@@ -64,7 +68,9 @@ describe("sst.config.ts", () => {
     const crons = ofType("sst.aws.Cron");
     expect(crons).toHaveLength(emissions.length);
     for (const c of emissions) {
-      const cron = crons.find((d) => (d.args.function as { environment: { OGS_CONNECTOR: string } }).environment.OGS_CONNECTOR === c.id);
+      const cron = crons.find(
+        (d) => (d.args.function as { environment: { OGS_CONNECTOR: string } }).environment.OGS_CONNECTOR === c.id,
+      );
       expect(cron?.args.schedule).toBe(toAwsCron(c.schedule));
       const fn = cron?.args.function as Declared["args"];
       expect(fn.handler).toBe("functions/ingest.handler");

@@ -97,6 +97,33 @@ describe.each(["pg", "pglite"] as const)("a connector killed mid-run on %s", (dr
     });
   }
 
+  it.runIf(driver === "pg")("lets only one of two simultaneous runs load, the other refusing clearly", async () => {
+    const other = path.join(dataDir, "gcp-changed-again.csv");
+    fs.writeFileSync(
+      other,
+      fs.readFileSync(changed, "latin1").replace('"France","FRA",2017,', '"France","FRA",2017,1'),
+      "latin1",
+    );
+    const before = await state();
+    const [a, b] = await Promise.all([ingestChild(env, other), ingestChild(env, other)]);
+    const runs = await t.db.query<{ status: string; error: string | null }>(
+      `select status, error from run where connector = 'gcp' order by id desc limit 2`,
+    );
+    const statuses = runs.map((r) => r.status).sort();
+    expect(statuses[1]).toBe("succeeded");
+    if (statuses[0] === "failed") {
+      expect(runs.find((r) => r.status === "failed")?.error).toMatch(/another run of gcp is loading right now/);
+      expect([a.code, b.code].sort()).toEqual([0, 1]);
+    } else {
+      expect(statuses[0]).toBe("unchanged"); // the second started after the first had published
+    }
+    const after = await state();
+    expect(after.releases).toBe(before.releases + 1);
+    expect(after.rows).toBe(before.rows);
+    // put the database back where the next test expects it
+    await t.db.query(`delete from release where id = (select max(id) from release where source_id = 'gcp')`);
+  });
+
   it("completes the next run after the kills", async () => {
     const result = await ingestChild(env, changed);
     expect(result).toEqual({ code: 0, signal: null });
