@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { runConnector } from "../../connectors/engine/run.ts";
-import { findConnector } from "../../connectors/registry.ts";
+import { connectors, findConnector } from "../../connectors/registry.ts";
 import { loadConfig } from "../../core/config.ts";
 import { openDatabase } from "../../db/client.ts";
 import { seed } from "../../db/seed.ts";
@@ -15,18 +15,8 @@ import { adminUrl, createPgDatabase, freshDatabase, type TestDatabase } from "./
 
 const root = path.join(import.meta.dirname, "../..");
 
-/** The connectors most API tests need. */
-export const API_SOURCES = [
-  "territories",
-  "gwp",
-  "gcp",
-  "edgar",
-  "climate-watch-cait",
-  "unfccc-annex1",
-  "owid",
-  "openclimate-gcb2022",
-  "openghgmap",
-];
+/** Every connector, in registry order: the default content of a loaded database. */
+export const ALL_SOURCES = connectors.map((c) => c.id);
 
 function contentKey(ids: string[]): string {
   const h = createHash("sha256").update(ids.join(","));
@@ -65,8 +55,8 @@ async function load(t: TestDatabase, ids: string[]) {
   }
 }
 
-/** A fresh copy of a database where these connectors (default: API_SOURCES) have loaded their samples. */
-export async function loadedDatabase(driver: "pglite" | "pg", ids: string[] = API_SOURCES): Promise<TestDatabase> {
+/** A fresh copy of a database where these connectors (default: all) have loaded their samples. */
+export async function loadedDatabase(driver: "pglite" | "pg", ids: string[] = ALL_SOURCES): Promise<TestDatabase> {
   const key = contentKey(ids);
   if (driver === "pg") {
     const template = `ogs_tpl_${key}`;
