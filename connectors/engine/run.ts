@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Config } from "../../core/config.ts";
 import type { Database, Sql } from "../../db/client.ts";
 import type { Connector, RawFile, Reject } from "../types.ts";
+import { emitPublish } from "./events.ts";
 import { type Extracted, extract } from "./extract.ts";
 import { incompleteness } from "./history-guard.ts";
 import { localRawStore, type RawStore } from "./raw-store.ts";
@@ -154,12 +155,16 @@ export async function runConnector(database: Database, connector: Connector, opt
       faultPoint("publish");
       return { releaseId, ...loaded };
     });
+    // fresh planner statistics: PGlite has no autovacuum, and a query planned on an empty table's
+    // statistics is seconds slower (France's total: 2.4 s before, 17 ms after)
+    await database.query("analyze");
     Object.assign(summary, {
       status: "succeeded",
       releaseId: result.releaseId,
       rowsLoaded: result.rowsLoaded,
       rowsDuplicate: result.rowsDuplicate,
     });
+    emitPublish({ source: connector.id, releaseId: result.releaseId, kind: "published" }); // committed: caches forget
   } catch (e) {
     summary.status = "failed";
     summary.error = (e as Error).message;
