@@ -8,7 +8,7 @@ import { createKey, type KeyRole, listKeys, revokeKey } from "../db/api-keys.ts"
 import { type Database, openDatabase, useDatabase } from "../db/client.ts";
 import { migrate, pendingMigrations } from "../db/migrate.ts";
 import { seed } from "../db/seed.ts";
-import { ingestCommand, selectConnectors } from "./ingest.ts";
+import { type IngestOptions, ingestCommand, selectConnectors } from "./ingest.ts";
 import { printTable } from "./table.ts";
 
 /** Opens the configured database for one command. The embedded database is migrated on the spot;
@@ -63,7 +63,8 @@ program
   .option("--file <path>", "read this file (path or URL) instead of the connector's bundled sample")
   .option("--upstream", "fetch the connectors' upstream URLs instead of the bundled samples")
   .option("--spec <file>", "run the connector described by this JSON spec file (see docs/connectors.md)")
-  .action((ids: string[], options: { all?: boolean; file?: string; upstream?: boolean; spec?: string }) => {
+  .option("--force", "publish even a release that looks incomplete next to the previous one")
+  .action((ids: string[], options: IngestOptions) => {
     selectConnectors(ids, options); // bad arguments fail before the database is opened
     return withDatabase(async (db, config) => {
       const failed = await ingestCommand(db, config, ids, options);
@@ -178,11 +179,18 @@ program
   .option("--port <n>", "port (default $PORT or 4000)")
   .action(async (options: { port?: string }) => {
     const config = loadConfig();
-    const db = await openDatabase(config);
+    // lazy: the server starts even while the database is away; requests answer DATABASE_UNAVAILABLE
+    // (HTTP 503) until it is back, then are served again, with no restart
+    const db = await openDatabase(config, { lazy: true });
     useDatabase(db);
     const { serve } = await import("../server/serve.ts");
     const { url } = await serve(options.port ? positiveInt(options.port, "--port") : config.port);
     console.log(`GraphQL API on ${url}/graphql`);
+    await db.query("select 1").catch((e: Error) => {
+      console.error(
+        `ogs: the database does not answer (${e.message || (e as NodeJS.ErrnoException).code}): serving anyway, requests fail with DATABASE_UNAVAILABLE until it is back`,
+      );
+    });
   });
 
 program

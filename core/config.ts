@@ -19,7 +19,40 @@ const schema = z.object({
   OGS_FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   OGS_UPSTREAM_MIRROR: z.url().optional(),
   OGS_NEON_WS_PROXY: z.string().optional(),
+  // The public API (graphql/yoga.ts): see README.md, "Configuration" and "Integrating".
+  OGS_CORS_ORIGINS: z.string().default("*"),
+  OGS_CACHE_MAX_AGE_S: z.coerce.number().int().min(0).default(60),
+  OGS_RESPONSE_CACHE_SIZE: z.coerce.number().int().min(0).default(1000),
+  OGS_PERSISTED_ONLY: z.enum(["true", "false", "1", "0"]).default("false"),
+  OGS_PERSISTED_OPERATIONS: z.string().optional(),
+  OGS_RATE_LIMIT_ANON: z.coerce.number().int().min(0).default(300),
+  OGS_RATE_LIMIT_PARTNER: z.coerce.number().int().min(0).default(3000),
+  OGS_QUOTA_ANON_DAY: z.coerce.number().int().min(0).default(20_000),
+  OGS_QUOTA_PARTNER_DAY: z.coerce.number().int().min(0).default(1_000_000),
+  OGS_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  OGS_MAX_BODY_BYTES: z.coerce.number().int().positive().default(100_000),
 });
+
+/** Settings of the public API; 0 disables a limit or the cache. */
+export interface ApiConfig {
+  /** allowed browser origins; ["*"]: any */
+  corsOrigins: string[];
+  /** Cache-Control max-age of GET answers, and how long the in-process response cache keeps one */
+  cacheMaxAgeS: number;
+  /** entries of the in-process response cache */
+  responseCacheSize: number;
+  /** refuse documents that are not in the persisted operations manifest */
+  persistedOnly: boolean;
+  /** JSON manifest of trusted documents: { "<sha256 of the document>": "<document>" } */
+  persistedOperations: string | undefined;
+  /** requests per minute: anonymous clients (by address), partner and admin keys (by key) */
+  rateLimitAnon: number;
+  rateLimitPartner: number;
+  /** requests per UTC day */
+  quotaAnonDay: number;
+  quotaPartnerDay: number;
+  maxBodyBytes: number;
+}
 
 export interface Config {
   driver: Driver;
@@ -38,6 +71,9 @@ export interface Config {
   upstreamMirror: string | undefined;
   /** Neon driver only: a WebSocket proxy without TLS (host:port/path), for local tests */
   neonWsProxy: string | undefined;
+  /** every statement outside a transaction is cancelled after this long (0: never); PostgreSQL and Neon only */
+  statementTimeoutMs: number;
+  api: ApiConfig;
 }
 
 function isPostgresUrl(value: string): boolean {
@@ -74,6 +110,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   let driver: Driver = e.DATABASE_DRIVER ?? (databaseUrl ? "pg" : "pglite");
   if (!e.DATABASE_DRIVER && databaseUrl && new URL(databaseUrl).hostname.endsWith("neon.tech")) driver = "neon";
   if (driver !== "pglite" && !databaseUrl) problems.push(`DATABASE_DRIVER=${driver} needs DATABASE_URL`);
+  const persistedOnly = e.OGS_PERSISTED_ONLY === "true" || e.OGS_PERSISTED_ONLY === "1";
+  if (persistedOnly && !e.OGS_PERSISTED_OPERATIONS)
+    problems.push("OGS_PERSISTED_ONLY needs OGS_PERSISTED_OPERATIONS (the manifest of trusted documents)");
   if (problems.length) throw new ConfigError(problems);
   const dataDir = path.resolve(e.OGS_DATA_DIR);
   return {
@@ -88,5 +127,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fetchTimeoutMs: e.OGS_FETCH_TIMEOUT_MS,
     upstreamMirror: e.OGS_UPSTREAM_MIRROR,
     neonWsProxy: e.OGS_NEON_WS_PROXY,
+    statementTimeoutMs: e.OGS_STATEMENT_TIMEOUT_MS,
+    api: {
+      corsOrigins: e.OGS_CORS_ORIGINS.split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+      cacheMaxAgeS: e.OGS_CACHE_MAX_AGE_S,
+      responseCacheSize: e.OGS_RESPONSE_CACHE_SIZE,
+      persistedOnly,
+      persistedOperations: e.OGS_PERSISTED_OPERATIONS ? path.resolve(e.OGS_PERSISTED_OPERATIONS) : undefined,
+      rateLimitAnon: e.OGS_RATE_LIMIT_ANON,
+      rateLimitPartner: e.OGS_RATE_LIMIT_PARTNER,
+      quotaAnonDay: e.OGS_QUOTA_ANON_DAY,
+      quotaPartnerDay: e.OGS_QUOTA_PARTNER_DAY,
+      maxBodyBytes: e.OGS_MAX_BODY_BYTES,
+    },
   };
 }

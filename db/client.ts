@@ -1,11 +1,14 @@
 // The one database module: the same Prisma client and raw SQL access over three drivers
 // (embedded PGlite, PostgreSQL over TCP, Neon's serverless driver), chosen by configuration.
 import fs from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { Pool as NeonPool, neonConfig } from "@neondatabase/serverless";
 import { PrismaNeon } from "@prisma/adapter-neon";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { from as copyFromStdin } from "pg-copy-streams";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import ws from "ws";
 import type { Config, Driver } from "../core/config.ts";
@@ -15,6 +18,8 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 /** Raw, parameterised SQL: the bulk-load and aggregation paths that Prisma's query builder cannot express. */
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** PostgreSQL over TCP, inside a transaction: `COPY ... FROM STDIN` fed with these chunks (the bulk-load path) */
+  copyFrom?(statement: string, chunks: Iterable<string>): Promise<void>;
 }
 
 export interface Database extends Sql {
@@ -24,7 +29,8 @@ export interface Database extends Sql {
   prisma: PrismaClient;
   /** Runs several statements separated by semicolons, without parameters (migrations). */
   exec(text: string): Promise<void>;
-  /** Runs fn in one transaction on one connection: committed if fn resolves, rolled back if it throws. */
+  /** Runs fn in one transaction on one connection: committed if fn resolves, rolled back if it throws.
+   *  The statement timeout does not apply inside: transactions are the connectors' long loads. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   /** SQL statements sent so far, by Prisma and by raw SQL: tests count them to catch N+1 queries. */
   statements: { count: number; log: string[] };
@@ -39,6 +45,9 @@ export interface OpenOptions {
   /** Neon only: how to reach the database (tests route Neon's WebSocket through a local proxy) */
   neon?: Partial<typeof neonConfig>;
   logStatements?: boolean;
+  /** PostgreSQL and Neon: do not check now that the database answers (the pool connects on the
+   *  first query, and again after each failure): a server starts while its database is away */
+  lazy?: boolean;
 }
 
 type Pool = pg.Pool | NeonPool;
@@ -119,6 +128,9 @@ async function openPool(
   let pool: Pool;
   let prisma: PrismaClient;
   const log = [{ emit: "event", level: "query" }] as const;
+  // A server-side cap on every statement (a startup parameter of each connection), so no API
+  // request can hold a connection for long; transactions (connector loads) lift it, see below.
+  const timeout = config.statementTimeoutMs > 0 ? { statement_timeout: config.statementTimeoutMs } : {};
   if (config.driver === "neon") {
     neonConfig.webSocketConstructor ??= ws; // Node 20 (and Lambda's nodejs20.x) has no global WebSocket
     if (config.neonWsProxy) {
@@ -131,10 +143,10 @@ async function openPool(
       });
     }
     Object.assign(neonConfig, options.neon ?? {});
-    pool = new NeonPool({ connectionString: url });
-    prisma = new PrismaClient({ adapter: new PrismaNeon({ connectionString: url }), log: [...log] });
+    pool = new NeonPool({ connectionString: url, ...timeout });
+    prisma = new PrismaClient({ adapter: new PrismaNeon({ connectionString: url, ...timeout }), log: [...log] });
   } else {
-    pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
+    pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, ...timeout });
     prisma = new PrismaClient({ adapter: new PrismaPg(pool as pg.Pool), log: [...log] });
   }
   pool.on("error", () => {}); // an idle client lost with the server: the next query reconnects
@@ -142,13 +154,15 @@ async function openPool(
     record(text);
     return (await (client as pg.Pool).query(text, params)).rows as T[];
   };
-  try {
-    await run(pool, "select 1");
-  } catch (e) {
-    await pool.end().catch(() => {});
-    throw new UserError(
-      `cannot reach the database at ${describeUrl(url)}: ${(e as Error).message || (e as NodeJS.ErrnoException).code}`,
-    );
+  if (!options.lazy) {
+    try {
+      await run(pool, "select 1");
+    } catch (e) {
+      await pool.end().catch(() => {});
+      throw new UserError(
+        `cannot reach the database at ${describeUrl(url)}: ${(e as Error).message || (e as NodeJS.ErrnoException).code}`,
+      );
+    }
   }
   return {
     driver: config.driver,
@@ -162,7 +176,15 @@ async function openPool(
       const client = await (pool as pg.Pool).connect();
       try {
         await client.query("begin");
-        const result = await fn({ query: (text, params) => run(client, text, params) });
+        if (config.statementTimeoutMs > 0) await client.query("set local statement_timeout = 0");
+        const copyFrom =
+          config.driver === "pg"
+            ? async (statement: string, chunks: Iterable<string>) => {
+                record(statement);
+                await pipeline(Readable.from(chunks), (client as pg.PoolClient).query(copyFromStdin(statement)));
+              }
+            : undefined;
+        const result = await fn({ query: (text, params) => run(client, text, params), copyFrom });
         await client.query("commit");
         return result;
       } catch (e) {
@@ -177,6 +199,51 @@ async function openPool(
       await pool.end();
     },
   };
+}
+
+/** Whether an error (from pg, or from Prisma wrapping it) is PostgreSQL cancelling a statement that ran too long. */
+export function isStatementTimeout(e: unknown): boolean {
+  for (let x = e as { code?: unknown; message?: unknown; cause?: unknown; meta?: unknown } | undefined; x; ) {
+    if (x.code === "57014" || /canceling statement due to statement timeout/.test(String(x.message))) return true;
+    if (x.meta && /"57014"/.test(JSON.stringify(x.meta))) return true;
+    x = x.cause as typeof x;
+  }
+  return false;
+}
+
+/** Network and server-state codes of a database that is away: down, restarting, unreachable. */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "57P01", // admin_shutdown: terminating connection due to administrator command
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now: the database system is starting up / shutting down
+  "P1001", // Prisma: can't reach database server
+  "P1002", // Prisma: the database server timed out
+  "P1017", // Prisma: server has closed the connection
+  "P2024", // Prisma: timed out fetching a new connection from the pool
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command|Client has encountered a connection error|DatabaseNotReachable|ConnectionClosed/i;
+
+/** Whether an error (from pg, or from Prisma wrapping it) says the database is away rather than the query wrong. */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  let x = e as
+    | { code?: unknown; message?: unknown; cause?: unknown; meta?: unknown; originalError?: unknown }
+    | undefined;
+  for (let depth = 0; x && depth < 8; depth++) {
+    if (typeof x.code === "string" && UNAVAILABLE_CODES.has(x.code)) return true;
+    if (UNAVAILABLE_MESSAGES.test(String(x.message ?? ""))) return true;
+    if (x.meta && UNAVAILABLE_MESSAGES.test(JSON.stringify(x.meta))) return true;
+    x = (x.cause ?? x.originalError) as typeof x;
+  }
+  return false;
 }
 
 /** host:port/database of a URL, without its password: safe to print. */

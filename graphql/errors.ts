@@ -8,6 +8,7 @@ export type ErrorCode =
   | "BAD_USER_INPUT"
   | "NOT_FOUND"
   | "SOURCE_REQUIRED"
+  | "RELEASE_AMBIGUOUS"
   | "PAGE_SIZE_EXCEEDED"
   | "GWP_CONVERSION"
   | "MIXED_GWP_SETS"

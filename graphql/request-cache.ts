@@ -7,6 +7,7 @@ import { type ReleaseRow, type ReleaseSelection, selectReleases } from "../db/qu
 import { gasTree, type TreeNode } from "../db/queries/slice.ts";
 import type { Gas, Sector, Source } from "../generated/prisma/client.ts";
 import type { Context } from "./builder.ts";
+import { dependOn } from "./dependencies.ts";
 import { clientError } from "./errors.ts";
 
 const memos = createContextCache(() => new Map<string, Promise<unknown>>());
@@ -59,10 +60,36 @@ export function reference(ctx: Context): Promise<Reference> {
   });
 }
 
-/** The selected release of each source (see selectReleases), once per request and selection. */
+/**
+ * The selected release of each source (see selectReleases), once per request and selection. A
+ * release named by id or version must name releases of one source only (a version string may be
+ * used by several sources): otherwise a SOURCE_REQUIRED error lists them; a name that matches no
+ * release is NOT_FOUND.
+ */
 export function releases(ctx: Context, selection: ReleaseSelection): Promise<ReleaseRow[]> {
   const key = `releases:${JSON.stringify([selection.sources ?? null, selection.release ?? null, selection.asOf ?? null])}`;
-  return memo(ctx, key, () => selectReleases(db(), selection));
+  dependOn(ctx, selection.sources?.length ? selection.sources : "*"); // the answer's ETag follows these releases
+  return memo(ctx, key, async () => {
+    const selected = await selectReleases(db(), selection);
+    const name = selection.release;
+    if (name != null) {
+      const among = selection.sources?.length ? ` of ${selection.sources.join(", ")}` : "";
+      if (!selected.length)
+        throw clientError(
+          "NOT_FOUND",
+          `no release${among} has the id or version ${JSON.stringify(name)}${selection.asOf ? " as of the asOf date" : ""}: see Source.releases`,
+        );
+      if (selected.length > 1) {
+        const sources = selected.map((r) => r.sourceId).sort();
+        throw clientError(
+          "SOURCE_REQUIRED",
+          `release ${JSON.stringify(name)} names releases of ${sources.length} sources (${sources.join(", ")}): choose one with the source argument`,
+          { sources },
+        );
+      }
+    }
+    return selected;
+  });
 }
 
 /** A canonical sector or gas code given by a client, checked against the reference data. */

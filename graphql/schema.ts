@@ -9,5 +9,8 @@ import "./types/emission.ts";
 import "./types/aggregate.ts";
 import "./types/comparison.ts";
 import "./types/connector.ts";
+import "./types/admin.ts";
+import "./types/derived.ts";
+import "./types/availability.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -5,7 +5,7 @@
 import type { Plugin } from "graphql-yoga";
 import { convert, GWP_SETS, GwpError, gwpTable } from "../core/gwp.ts";
 import { fromTonnes, MASS_UNITS, type MassUnit } from "../core/mass-unit.ts";
-import { db } from "../db/client.ts";
+import { db, isStatementTimeout } from "../db/client.ts";
 import { selectReleases } from "../db/queries/releases.ts";
 import { findTerritories } from "../db/territories.ts";
 
@@ -48,6 +48,8 @@ function int(params: URLSearchParams, name: string): number | null {
   const v = params.get(name);
   if (v === null || v === "") return null;
   if (!/^-?\d+$/.test(v)) throw new ExportError("BAD_USER_INPUT", `${name} must be an integer, not ${v}`);
+  if (Number(v) < 1 || Number(v) > 9999)
+    throw new ExportError("BAD_USER_INPUT", `${name} ${v} is not a year (1..9999)`);
   return Number(v);
 }
 
@@ -247,7 +249,10 @@ export function useCsvExport(path = "/export.csv"): Plugin {
             },
           }),
         );
-      } catch (e) {
+      } catch (thrown) {
+        const e = isStatementTimeout(thrown)
+          ? new ExportError("QUERY_TIMEOUT", "the export ran past the statement timeout: narrow the filters")
+          : thrown;
         const known = e instanceof ExportError || e instanceof GwpError;
         const code = known ? (e as ExportError).code : "INTERNAL_SERVER_ERROR";
         const message = known ? (e as Error).message : "Unexpected error.";

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { UserError } from "../../core/errors.ts";
 import type { RawFile } from "../types.ts";
+import { InputTooLargeError, maxRawBytes } from "./parse.ts";
 import type { RawStore } from "./raw-store.ts";
 
 export class ExtractError extends UserError {
@@ -37,11 +38,14 @@ export async function extract(name: string, location: string, options: ExtractOp
   const tmp = path.join(options.tmpDir, `${randomUUID()}.part`);
   const hash = createHash("sha256");
   let bytes = 0;
+  const limit = maxRawBytes();
   const tap = new Transform({
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
       bytes += chunk.length;
-      done(null, chunk);
+      if (bytes > limit)
+        done(new ExtractError(`cannot read ${location}: ${new InputTooLargeError(limit, "it has").message}`));
+      else done(null, chunk);
     },
   });
   let validators: Validators = {};

@@ -1,5 +1,5 @@
-// Load: source sectors upserted first, then emission rows in batched `unnest` inserts through the
-// run's transaction. Within one file, two rows with the same key and different values are both
+// Load: source sectors upserted first, then emission rows through the run's transaction: streamed
+// with COPY on PostgreSQL, in batched `unnest` inserts elsewhere. Within one file, two rows with the same key and different values are both
 // rejected as a conflict (naming both lines); identical duplicates are loaded once and counted.
 import type { Sql } from "../../db/client.ts";
 import type { Reject } from "../types.ts";
@@ -42,13 +42,73 @@ interface Held {
   row: EmissionRow;
   /** lines of other rows with the same key and a different value */
   conflicts: EmissionRow[];
+  /** already streamed to the emission table (PostgreSQL's COPY path) */
+  sent: boolean;
 }
 
-/** Collects a release's rows, keyed, then writes them in batches. */
+/** Rows per COPY statement streamed while the file is still being read (PostgreSQL). */
+export const COPY_CHUNK = 25_000;
+
+export const EMISSION_COLUMNS =
+  "release_id, territory_id, source_sector_id, sector_id, gas_id, year, value, gwp, original_value, original_unit";
+
+/** A text field of COPY's text format. */
+const copyText = (v: string | null) =>
+  v === null ? "\\N" : v.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!);
+
+/** The rows an emission batch references, by table: what its foreign keys check. */
+export function emissionRefs() {
+  return {
+    territory: new Set<number>(),
+    source_sector: new Set<number>(),
+    sector: new Set<number>(),
+    gas: new Set<number>(),
+  };
+}
+
+/**
+ * Turns the per-row foreign-key triggers off for the rest of the transaction when the role may
+ * (a superuser: PGlite, a local PostgreSQL); returns whether it did. bulkWritesEnd must follow.
+ */
+export async function bulkWritesBegin(sql: Sql): Promise<boolean> {
+  const [{ ok }] = await sql.query<{ ok: boolean }>(`select current_setting('is_superuser') = 'on' as ok`);
+  if (ok) await sql.query(`set local session_replication_role = replica`);
+  return ok;
+}
+
+/** Turns the triggers back on and checks, set-wise, what they would have checked row by row: every
+ *  referenced row exists, and stays until commit (FOR KEY SHARE, the lock the triggers take). */
+export async function bulkWritesEnd(sql: Sql, refs: ReturnType<typeof emissionRefs>): Promise<void> {
+  await sql.query(`set local session_replication_role = origin`);
+  const tables = Object.keys(refs) as (keyof typeof refs)[];
+  const [found] = await sql.query<Record<string, number>>(
+    `select ${tables
+      .map((t, i) => `(select count(*) from (select 1 from ${t} where id = any($${i + 1}::int[]) for key share) x)::int as ${t}`)
+      .join(", ")}`,
+    tables.map((t) => [...refs[t]]),
+  );
+  const missing = tables.filter((t) => found[t] !== refs[t].size);
+  if (missing.length) throw new Error(`emission rows reference ${missing.join(", ")} ids that do not exist`);
+}
+
+/**
+ * Collects a release's rows, keyed, and writes them. On PostgreSQL the rows are streamed with COPY
+ * in chunks while the file is read (the database writes while Node parses); elsewhere they are
+ * inserted in unnest batches at flush. Where the role may (a superuser: PGlite, a local
+ * PostgreSQL), the per-row foreign-key triggers are off for these inserts and the references are
+ * checked set-wise instead, once per table, with the same locks (FOR KEY SHARE). Everything runs
+ * in the run's transaction: a failure leaves nothing.
+ */
 export class EmissionWriter {
   private readonly rows = new Map<string, Held>();
   /** identical rows met again (loaded once) */
   duplicates = 0;
+  private pending: Held[] = [];
+  /** the chain of writes in flight (COPY path), and its first error */
+  private writing: Promise<void> = Promise.resolve();
+  private failed: unknown;
+  private triggersOff: boolean | undefined;
+  private readonly refs = emissionRefs();
 
   constructor(
     private readonly sql: Sql,
@@ -59,7 +119,16 @@ export class EmissionWriter {
     const key = `${row.territoryId}|${row.sourceSectorId}|${row.gasId}|${row.year}`;
     const held = this.rows.get(key);
     if (!held) {
-      this.rows.set(key, { row, conflicts: [] });
+      const h = { row, conflicts: [], sent: false };
+      this.rows.set(key, h);
+      this.refs.territory.add(row.territoryId);
+      this.refs.source_sector.add(row.sourceSectorId);
+      this.refs.sector.add(row.sectorId);
+      this.refs.gas.add(row.gasId);
+      if (this.sql.copyFrom) {
+        this.pending.push(h);
+        if (this.pending.length >= COPY_CHUNK) this.send();
+      }
       return;
     }
     if (held.row.value === row.value && held.row.gwp === row.gwp && held.conflicts.length === 0) {
@@ -69,14 +138,50 @@ export class EmissionWriter {
     held.conflicts.push(row);
   }
 
-  /** Rejects every row of a conflicting key, then inserts the others; returns the count inserted. */
+  /** Streams the pending rows (COPY path), after the ones in flight. */
+  private send(): void {
+    const chunk = this.pending.filter((h) => h.conflicts.length === 0);
+    this.pending = [];
+    if (!chunk.length) return;
+    for (const h of chunk) h.sent = true;
+    this.writing = this.writing
+      .then(async () => {
+        if (this.failed) return;
+        await this.beginBulk();
+        const r = this.releaseId;
+        const lines = chunk.map(
+          ({ row: e }) =>
+            `${r}\t${e.territoryId}\t${e.sourceSectorId}\t${e.sectorId}\t${e.gasId}\t${e.year}\t${e.value}\t${copyText(e.gwp)}\t${e.originalValue}\t${copyText(e.originalUnit)}\n`,
+        );
+        const blocks: string[] = [];
+        for (let i = 0; i < lines.length; i += 1000) blocks.push(lines.slice(i, i + 1000).join(""));
+        await this.sql.copyFrom!(`copy emission (${EMISSION_COLUMNS}) from stdin`, blocks);
+      })
+      .catch((e) => {
+        this.failed ??= e;
+      });
+  }
+
+  private async beginBulk(): Promise<void> {
+    this.triggersOff ??= await bulkWritesBegin(this.sql);
+  }
+
+  private async endBulk(): Promise<void> {
+    if (this.triggersOff) await bulkWritesEnd(this.sql, this.refs);
+  }
+
+  /** Rejects every row of a conflicting key, then writes the others; returns the count inserted. */
   async flush(file: string, reject: (r: Reject) => void): Promise<{ inserted: number; duplicates: number }> {
+    if (this.sql.copyFrom) this.send();
     const clean: EmissionRow[] = [];
-    for (const { row, conflicts } of this.rows.values()) {
+    const sentConflicts: EmissionRow[] = [];
+    for (const held of this.rows.values()) {
+      const { row, conflicts } = held;
       if (!conflicts.length) {
-        clean.push(row);
+        if (!held.sent) clean.push(row);
         continue;
       }
+      if (held.sent) sentConflicts.push(row);
       const all = [row, ...conflicts];
       const list = all.map((r) => `${r.originalValue} ${r.originalUnit} at line ${r.line}`).join(", ");
       for (const r of all) {
@@ -87,11 +192,31 @@ export class EmissionWriter {
         });
       }
     }
+    let inserted = 0;
+    for (const h of this.rows.values()) if (!h.conflicts.length) inserted++;
+    if (this.sql.copyFrom) {
+      await this.writing;
+      if (this.failed) throw this.failed;
+      if (sentConflicts.length) {
+        await this.sql.query(
+          `delete from emission where release_id = $1 and (territory_id, source_sector_id, gas_id, year) in
+             (select * from unnest($2::int[], $3::int[], $4::int[], $5::int[]))`,
+          [
+            this.releaseId,
+            sentConflicts.map((r) => r.territoryId),
+            sentConflicts.map((r) => r.sourceSectorId),
+            sentConflicts.map((r) => r.gasId),
+            sentConflicts.map((r) => r.year),
+          ],
+        );
+      }
+    } else if (clean.length) {
+      await this.beginBulk();
+    }
     for (let i = 0; i < clean.length; i += BATCH_SIZE) {
       const b = clean.slice(i, i + BATCH_SIZE);
       await this.sql.query(
-        `insert into emission (release_id, territory_id, source_sector_id, sector_id, gas_id, year, value, gwp,
-           original_value, original_unit)
+        `insert into emission (${EMISSION_COLUMNS})
          select $1, * from unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::float8[], $8::text[],
            $9::float8[], $10::text[])`,
         [
@@ -108,8 +233,9 @@ export class EmissionWriter {
         ],
       );
     }
+    await this.endBulk();
     this.rows.clear();
-    return { inserted: clean.length, duplicates: this.duplicates };
+    return { inserted, duplicates: this.duplicates };
   }
 }
 

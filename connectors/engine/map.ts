@@ -107,6 +107,13 @@ export interface MappedRecord {
   read: number;
 }
 
+/** No territory emits more than this in a year (the world: about 5e10 t CO2e): a larger value is a
+ *  corrupt cell, and would make every sum over it meaningless (1e308 + 1e308 is Infinity). */
+export const MAX_TONNES = 1e13;
+
+/** A cell's text cut for a message (a 100,000-digit "number" is named, not copied). */
+const shorten = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}... (${text.length} characters)` : text);
+
 const parseYear = (text: string | undefined): number | undefined => {
   const t = text?.trim() ?? "";
   if (!/^\d{4}$/.test(t)) return undefined;
@@ -197,7 +204,20 @@ export function mapRecord(record: CsvRecord, plan: Plan, lookups: Lookups): Mapp
     const text = v[cell.column].trim();
     const original = parseNumber(text);
     if (Number.isNaN(original)) {
-      reject(cell.column, `not a number: "${text}"`);
+      reject(cell.column, `not a number: "${shorten(text)}"`);
+      continue;
+    }
+    const value = toTonnes(text, unit);
+    if (!Number.isFinite(original) || !Number.isFinite(value)) {
+      reject(cell.column, `out of range: "${shorten(text)}" ${unitText} is not a finite number of tonnes`);
+      continue;
+    }
+    if (Math.abs(value) > MAX_TONNES) {
+      reject(cell.column, `implausible: "${shorten(text)}" ${unitText} is more than ${MAX_TONNES} t in one year`);
+      continue;
+    }
+    if (spec.nonNegative && original < 0) {
+      reject(cell.column, `negative value "${shorten(text)}": ${spec.id} values cannot be negative`);
       continue;
     }
     out.rows.push({
@@ -208,7 +228,7 @@ export function mapRecord(record: CsvRecord, plan: Plan, lookups: Lookups): Mapp
       sectorId: sector.sectorId,
       gasId,
       year,
-      value: toTonnes(text, unit),
+      value,
       gwp: unit.co2e ? gwp : null,
       originalValue: original,
       originalUnit: unitText,
@@ -221,7 +241,9 @@ export function mapRecord(record: CsvRecord, plan: Plan, lookups: Lookups): Mapp
     for (const i of presentIndicators) {
       const value = parseNumber(v[i.column]);
       if (year === undefined) reject(yearColumn, `not a year: "${yearColumn ? v[yearColumn] : ""}"`);
-      else if (Number.isNaN(value)) reject(i.column, `not a number: "${v[i.column]}"`);
+      else if (Number.isNaN(value)) reject(i.column, `not a number: "${shorten(v[i.column])}"`);
+      else if (!Number.isFinite(value))
+        reject(i.column, `out of range: "${shorten(v[i.column])}" is not a finite number`);
       else out.indicators.push({ indicator: i.indicator, year, value, unit: i.unit });
     }
   }

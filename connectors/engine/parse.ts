@@ -3,10 +3,11 @@
 // above the header and quoted fields; JSON documents are read whole. Problems name file and line.
 import fs from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
+import { pipeline, Readable, Transform } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { parse as csvParse } from "csv-parse";
 import iconv from "iconv-lite";
+import { UserError } from "../../core/errors.ts";
 
 /** A problem in the content of a file: names the file, the line and, when known, the column. */
 export class ParseError extends Error {
@@ -56,15 +57,79 @@ export interface CsvTable {
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
-/** Opens a file as a byte stream, gunzipping it when it starts with the gzip magic bytes. */
-export async function openBytes(file: string): Promise<NodeJS.ReadableStream> {
+/** Default largest input, as downloaded and once decompressed: 1 GiB. */
+export const DEFAULT_MAX_RAW_BYTES = 1024 ** 3;
+
+/** Longest record of a CSV file (or line above its header), in characters. */
+export const MAX_RECORD_CHARS = 1_000_000;
+
+/** Largest input accepted, as downloaded and once decompressed: OGS_MAX_RAW_BYTES, default 1 GiB. */
+export function maxRawBytes(env: Record<string, string | undefined> = process.env): number {
+  const text = env.OGS_MAX_RAW_BYTES;
+  if (text === undefined || text === "") return DEFAULT_MAX_RAW_BYTES;
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new UserError(`OGS_MAX_RAW_BYTES must be a positive number of bytes, got "${text}"`);
+  return n;
+}
+
+const mib = (n: number) => `${Math.round((n / 1024 ** 2) * 10) / 10} MiB`;
+
+/** An input larger than maxRawBytes(): a runaway download or a decompression bomb. */
+export class InputTooLargeError extends Error {
+  override name = "InputTooLargeError";
+  constructor(
+    readonly limit: number,
+    what: string,
+  ) {
+    super(
+      `${what} more than ${limit} bytes (${mib(limit)}), the limit: refused (a decompression bomb or a runaway file? OGS_MAX_RAW_BYTES raises the limit)`,
+    );
+  }
+}
+
+/** A pass-through stream that fails with an InputTooLargeError past `limit` bytes. */
+export function byteLimit(limit: number, what: string): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > limit) done(new InputTooLargeError(limit, what));
+      else done(null, chunk);
+    },
+  });
+}
+
+/**
+ * Opens a file as a byte stream, gunzipping it when it starts with the gzip magic bytes. Past
+ * maxRawBytes() bytes (once decompressed) the stream fails with an InputTooLargeError; a gzip whose
+ * trailer already announces more is refused before anything is decompressed.
+ */
+export async function openBytes(file: string, limit = maxRawBytes()): Promise<NodeJS.ReadableStream> {
   const fd = await fs.promises.open(file, "r");
   const head = Buffer.alloc(2);
   await fd.read(head, 0, 2, 0);
+  const gzip = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+  const { size } = await fd.stat();
+  if (gzip && size >= 18) {
+    // ISIZE, the last 4 bytes: the decompressed size modulo 2^32 (a fast refusal, not the guard)
+    const trailer = Buffer.alloc(4);
+    await fd.read(trailer, 0, 4, size - 4);
+    const announced = trailer.readUInt32LE(0);
+    // deflate expands at most 1032 times: a larger claim is no size but a truncated or corrupt
+    // file, left to the decompressor to report
+    if (announced > limit && announced <= size * 1032) {
+      await fd.close();
+      throw new InputTooLargeError(limit, `the gzip file says it decompresses to ${announced} bytes,`);
+    }
+  }
   await fd.close();
+  if (!gzip && size > limit) throw new InputTooLargeError(limit, `the file has ${size} bytes,`);
   const raw = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
-  if (head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) return raw.pipe(createGunzip());
-  return raw;
+  if (!gzip) return raw;
+  const limiter = byteLimit(limit, "the gzip file decompresses to");
+  pipeline(raw, createGunzip(), limiter, () => {}); // an error anywhere fails the limiter, which the reader sees
+  return limiter;
 }
 
 /** Reads every byte of a file (gunzipped when gzip); for JSON and small lookup files. */
@@ -200,14 +265,16 @@ export async function readCsv(
   displayName = path.basename(file),
 ): Promise<CsvTable> {
   let encoding: CsvTable["encoding"] = "utf-8";
-  const text = decode(
-    (await openBytes(file)) as AsyncIterable<Buffer>,
-    displayName,
-    options.encoding ?? "utf-8",
-    (e) => {
-      encoding = e;
-    },
-  );
+  let bytes: NodeJS.ReadableStream;
+  try {
+    bytes = await openBytes(file);
+  } catch (e) {
+    if (e instanceof InputTooLargeError) throw new ParseError(displayName, 1, e.message);
+    throw e;
+  }
+  const text = decode(bytes as AsyncIterable<Buffer>, displayName, options.encoding ?? "utf-8", (e) => {
+    encoding = e;
+  });
   // Drop the metadata lines ourselves so that csv-parse's line count stays the file's.
   let skipped = 0;
   let buffered = "";
@@ -222,7 +289,15 @@ export async function readCsv(
       buffered += chunk;
       while (dropping) {
         const nl = buffered.indexOf("\n");
-        if (nl === -1) break;
+        if (nl === -1) {
+          if (buffered.length > MAX_RECORD_CHARS)
+            throw new ParseError(
+              displayName,
+              skipped + 1,
+              `a line longer than ${MAX_RECORD_CHARS} characters: not a CSV file, or a line end is missing`,
+            );
+          break;
+        }
         const line = buffered.slice(0, nl);
         const isMeta =
           skipped < skip || (options.commentPrefix !== undefined && line.startsWith(options.commentPrefix));
@@ -246,6 +321,7 @@ export async function readCsv(
     bom: true,
     skip_empty_lines: true,
     record_delimiter: "\n",
+    max_record_size: MAX_RECORD_CHARS,
   });
   const feed = Readable.from(body, { objectMode: false });
   feed.on("error", (e) => parser.destroy(e));
@@ -256,18 +332,24 @@ export async function readCsv(
   const wrap = (e: unknown, fallbackLine: number): Error => {
     if (e instanceof ParseError) return e;
     const err = e as Error & { code?: string; lines?: number };
-    if (err.code?.startsWith("CSV_")) {
+    // csv-parse names one of its codes without the CSV_ prefix
+    if (err.code?.startsWith("CSV_") || err.code === "INVALID_OPENING_QUOTE") {
       const line = skipped + (err.lines ?? fallbackLine);
       const what =
         err.code === "CSV_QUOTE_NOT_CLOSED"
           ? "unclosed quote: the file is truncated or a quote is not escaped"
-          : err.code === "CSV_INVALID_CLOSING_QUOTE"
-            ? `a quoted field goes on after its closing quote (${err.message.replace(/^.*?: /, "")})`
-            : err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH"
-              ? `wrong number of fields (${err.message.replace(/^.*?: /, "")}); the file may be truncated`
-              : err.message;
+          : err.code === "INVALID_OPENING_QUOTE"
+            ? `a quote in the middle of an unquoted field (${JSON.stringify(err.message.replace(/^.*?value is /, "").slice(0, 60))}): binary data, a stray byte-order mark or a wrong delimiter?`
+            : err.code === "CSV_INVALID_CLOSING_QUOTE"
+              ? `a quoted field goes on after its closing quote (${err.message.replace(/^.*?: /, "")})`
+              : err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH"
+                ? `wrong number of fields (${err.message.replace(/^.*?: /, "")}); the file may be truncated`
+                : err.code === "CSV_MAX_RECORD_SIZE"
+                  ? `a record longer than ${MAX_RECORD_CHARS} characters: a quote is not closed, or the line ends are not LF or CRLF`
+                  : err.message;
       return new ParseError(displayName, line, what);
     }
+    if (err instanceof InputTooLargeError) return new ParseError(displayName, skipped + fallbackLine, err.message);
     if (err.code === "Z_BUF_ERROR" || err.code === "Z_DATA_ERROR")
       return new ParseError(
         displayName,
@@ -334,7 +416,16 @@ export async function readCsvAll(file: string, options: CsvOptions = {}, display
 
 /** Reads a JSON document (gzip or not, UTF-8); a syntax error names the file and line. */
 export async function readJson(file: string, displayName = path.basename(file)): Promise<unknown> {
-  const bytes = await readBytes(file);
+  let bytes: Buffer;
+  try {
+    bytes = await readBytes(file);
+  } catch (e) {
+    if (e instanceof InputTooLargeError) throw new ParseError(displayName, 1, e.message);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "Z_BUF_ERROR" || code === "Z_DATA_ERROR")
+      throw new ParseError(displayName, 1, `gzip stream is truncated or corrupt (${(e as Error).message})`);
+    throw e;
+  }
   const { valid, incompleteTail } = validUtf8Prefix(bytes);
   if (valid < bytes.length || incompleteTail)
     throw new ParseError(displayName, countNewlines(bytes, valid) + 1, "invalid UTF-8 in a JSON document");

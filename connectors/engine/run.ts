@@ -10,6 +10,7 @@ import { emitPublish } from "./events.ts";
 import { type Extracted, extract } from "./extract.ts";
 import { incompleteness } from "./history-guard.ts";
 import { localRawStore, type RawStore } from "./raw-store.ts";
+import { buildRollups } from "./rollups.ts";
 
 /** Folder of the bundled sample files */
 export const sampleDir = path.join(import.meta.dirname, "../../data");
@@ -124,7 +125,9 @@ export async function runConnector(database: Database, connector: Connector, opt
         releaseId,
         reject(r) {
           rejected++;
-          if (rejects.length < MAX_STORED_REJECTS) rejects.push(r);
+          // raw cut now: 10,000 rejects of 100,000-character lines would hold a gigabyte
+          if (rejects.length < MAX_STORED_REJECTS)
+            rejects.push(r.raw && r.raw.length > 1000 ? { ...r, raw: copy(r.raw.slice(0, 1000)) } : r);
         },
         progress: (n) => {
           faultPoint("load");
@@ -148,6 +151,8 @@ export async function runConnector(database: Database, connector: Connector, opt
           );
         }
       }
+      // the precomputed roll-ups of the release, in the same transaction: published with it or not at all
+      if (connector.kind === "emissions") await buildRollups(tx, releaseId);
       await tx.query(
         `update release set row_count = $2, version = coalesce($3, version), published_on = $4 where id = $1`,
         [releaseId, loaded.rowsLoaded, loaded.version ?? null, loaded.publishedOn ?? null],
@@ -170,7 +175,12 @@ export async function runConnector(database: Database, connector: Connector, opt
     summary.error = (e as Error).message;
   }
   summary.rowsRejected = rejected;
-  await saveRejects(database, runId, rejects);
+  try {
+    await saveRejects(database, runId, rejects);
+  } catch (e) {
+    // the run is recorded whatever its rejects hold (the release, if any, is committed already)
+    summary.error = `${summary.error ? `${summary.error}; ` : ""}the rejected rows could not be stored: ${(e as Error).message}`;
+  }
   await database.query(
     `update run set status = $2, ended_at = now(), raw_hash = $3, raw_uri = $4, rows_read = $5, rows_loaded = $6,
        rows_rejected = $7, error = $8, http_etag = $9, http_last_modified = $10 where id = $1`,
@@ -182,7 +192,7 @@ export async function runConnector(database: Database, connector: Connector, opt
       summary.rowsRead,
       summary.rowsLoaded,
       rejected,
-      summary.error ?? null,
+      summary.error === undefined ? null : pgText(summary.error),
       summary.status === "succeeded" ? httpEtag : null,
       summary.status === "succeeded" ? httpLastModified : null,
     ],
@@ -254,11 +264,11 @@ async function saveRejects(sql: Sql, runId: number, rejects: Reject[]) {
        select $1, * from unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[])`,
       [
         runId,
-        batch.map((r) => r.file),
+        batch.map((r) => pgText(r.file)),
         batch.map((r) => r.line),
-        batch.map((r) => r.column ?? null),
-        batch.map((r) => r.reason),
-        batch.map((r) => (r.raw === undefined ? null : r.raw.slice(0, 1000))),
+        batch.map((r) => (r.column === undefined ? null : pgText(r.column))),
+        batch.map((r) => pgText(r.reason)),
+        batch.map((r) => (r.raw === undefined ? null : pgText(r.raw))),
       ],
     );
   }
@@ -268,5 +278,11 @@ async function saveRejects(sql: Sql, runId: number, rejects: Reject[]) {
 function faultPoint(name: "fetch" | "load" | "publish") {
   if (process.env.OGS_FAULT_KILL_AT === name) process.kill(process.pid, "SIGKILL");
 }
+
+/** Text as a PostgreSQL text column takes it: a NUL byte (a file may hold one) written \u0000. */
+const pgText = (s: string) => (s.includes("\u0000") ? s.replaceAll("\u0000", "\\u0000") : s);
+
+/** A string that holds no reference to the larger one it was cut from. */
+const copy = (s: string) => Buffer.from(s, "utf8").toString("utf8");
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

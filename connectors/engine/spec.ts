@@ -104,6 +104,9 @@ export const specSchema = z
     /** GWP set of the CO2e values; masses (MtCO2, Gg) are stored with no GWP set */
     gwp: z.enum(GWP_SETS).nullable().default(null),
     nullMarkers: z.array(z.string()).default(["", "N/A"]),
+    /** values that cannot be negative (bottom-up estimates): a negative one is rejected. Off by default:
+     *  net LULUCF is negative, and even fossil totals can be (GCP: Brunei's oil, statistical differences) */
+    nonNegative: z.boolean().default(false),
     rejectThreshold: z.number().min(0).max(1).optional(),
     /** value columns that are context indicators (population, gdp), not emissions */
     indicators: z

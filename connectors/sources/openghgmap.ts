@@ -10,7 +10,7 @@
 // (74.6 Mt): loaded as published.
 import type { Sql } from "../../db/client.ts";
 import { readCsv } from "../engine/parse.ts";
-import { type SpecHooks, specConnector } from "../engine/spec.ts";
+import { fileLabel, type SpecHooks, specConnector } from "../engine/spec.ts";
 import { OPENCLIMATE_LICENCE, openClimateSpec } from "./openclimate.ts";
 
 /** the file's one series -> canonical sector: openGHGMap estimates CO2 from fossil fuels and industry */
@@ -52,7 +52,11 @@ export async function createCities(sql: Sql, codes: string[]): Promise<number> {
 
 const hooks: SpecHooks = {
   async beforeLoad(ctx) {
-    const table = await readCsv(ctx.files.data.path, { expectColumns: ["actor_id"] });
+    const table = await readCsv(
+      ctx.files.data.path,
+      { expectColumns: ["actor_id"] },
+      fileLabel(ctx.files.data.location),
+    );
     const codes: string[] = [];
     for await (const r of table.records) codes.push(r.values.actor_id);
     await createCities(ctx.tx, codes);
@@ -60,25 +64,29 @@ const hooks: SpecHooks = {
 };
 
 export const openghgmap = specConnector(
-  openClimateSpec({
-    id: "openghgmap",
-    description:
-      "openGHGMap R2021A: 2018 CO2 of European countries, ISO 3166-2 regions and departments, and cities (UN/LOCODE), via OpenClimate",
-    prefix: "openGHGMap_R2021A",
-    upstreamFolder: "openGHGmap",
-    source: {
-      name: "European openGHGMap R2021A (OpenClimate)",
-      publisher: "NTNU Industrial Ecology Programme, harmonised by OpenClimate (Open Earth Foundation)",
-      url: "https://openghgmap.net/data/",
-      licence: `ODbL; ${OPENCLIMATE_LICENCE}`,
-      citation:
-        "Moran, D. et al. (2022). Estimating CO2 emissions for 108 000 European cities. Earth System Science Data 14, 845-864. https://doi.org/10.5194/essd-14-845-2022",
-      method: "bottom-up",
-    },
-    sector: SECTOR,
-    gas: "CO2",
-    gwp: null,
-    schedule: "0 6 1 1 *",
-  }),
+  {
+    ...openClimateSpec({
+      id: "openghgmap",
+      description:
+        "openGHGMap R2021A: 2018 CO2 of European countries, ISO 3166-2 regions and departments, and cities (UN/LOCODE), via OpenClimate",
+      prefix: "openGHGMap_R2021A",
+      upstreamFolder: "openGHGmap",
+      source: {
+        name: "European openGHGMap R2021A (OpenClimate)",
+        publisher: "NTNU Industrial Ecology Programme, harmonised by OpenClimate (Open Earth Foundation)",
+        url: "https://openghgmap.net/data/",
+        licence: `ODbL; ${OPENCLIMATE_LICENCE}`,
+        citation:
+          "Moran, D. et al. (2022). Estimating CO2 emissions for 108 000 European cities. Earth System Science Data 14, 845-864. https://doi.org/10.5194/essd-14-845-2022",
+        method: "bottom-up",
+      },
+      sector: SECTOR,
+      gas: "CO2",
+      gwp: null,
+      schedule: "0 6 1 1 *",
+    }),
+    // bottom-up estimates of fossil and industrial CO2: a negative figure is a corrupt cell
+    nonNegative: true,
+  },
   hooks,
 );

@@ -110,6 +110,8 @@ export interface SliceQuery extends SliceScope {
   yearTo?: number | null;
   /** also return each territory's ancestors, nearest first (roll-up) */
   withAncestors?: boolean;
+  /** within: read the subtrees of the children that have precomputed roll-ups from emission_rollup (default true) */
+  precomputed?: boolean;
 }
 
 export interface SliceRow {
@@ -124,6 +126,9 @@ export interface SliceRow {
   gas: string;
   gwp: string | null;
   value: number;
+  /** nearest first. A precomputed subtree sum comes as one row per gas and GWP set with territoryId = -(the
+   *  child it is under) and ancestors [child, ...the child's ancestors]: core/rollup.ts takes it as the
+   *  child's descendants, which it is */
   ancestors?: number[];
 }
 
@@ -147,7 +152,13 @@ function coverArrays(covers: Cover[]) {
   return [keys, ids, pk, pid, panc];
 }
 
-/** One statement: the covered sums per territory, release, year, requested sector, requested gas, gas and GWP set. */
+/** One statement: the covered sums per territory, release, year, requested sector, requested gas, gas and GWP set.
+ *
+ * With `within`, the rows of the requested territories and of their children are read from emission;
+ * under a child that has precomputed roll-ups for every selected release (rollup_territory, see
+ * connectors/engine/rollups.ts), the subtree's sum comes from emission_rollup, one row per sector,
+ * gas, GWP set and year whatever the number of territories below; other subtrees are read row by
+ * row. When one requested territory is inside another, everything is read row by row. */
 export async function slice(sql: Sql, q: SliceQuery): Promise<SliceRow[]> {
   if (!q.releaseIds.length || !q.sectors.length || !q.gases.length) return [];
   const params: unknown[] = [...coverArrays(q.sectors), ...coverArrays(q.gases), q.releaseIds];
@@ -157,34 +168,67 @@ export async function slice(sql: Sql, q: SliceQuery): Promise<SliceRow[]> {
   };
   const where: string[] = [];
   const scope: string[] = [];
+  const precomputed = q.within !== undefined && !q.territoryIds && !q.level && q.precomputed !== false;
+  let pre = "";
   if (q.territoryIds) scope.push(`e.territory_id = any(${p(q.territoryIds)}::int[])`);
   if (q.within) {
     const w = p(q.within);
-    scope.push(
-      `e.territory_id = any(${w}::int[])`,
-      `e.territory_id in (select territory_id from territory_ancestor where ancestor_id = any(${w}::int[]))`,
-    );
+    if (precomputed) {
+      pre = `kids as materialized (
+          select territory_id as id from territory_ancestor where ancestor_id = any(${w}::int[]) and distance = 1
+        ),
+        pre as materialized (
+          select k.id from kids k join rollup_territory rt on rt.territory_id = k.id and rt.release_id = any($11::int[])
+          where not exists (select 1 from territory_ancestor n where n.territory_id = any(${w}::int[]) and n.ancestor_id = any(${w}::int[]))
+          group by k.id having count(*) = cardinality($11::int[])
+        ),
+        scope_t as materialized (
+          select unnest(${w}::int[]) as id union select id from kids
+          union select a.territory_id from territory_ancestor a
+          where a.ancestor_id in (select id from kids where id not in (select id from pre))
+        ),`;
+      scope.push(`e.territory_id in (select id from scope_t)`);
+    } else {
+      scope.push(
+        `e.territory_id = any(${w}::int[])`,
+        `e.territory_id in (select territory_id from territory_ancestor where ancestor_id = any(${w}::int[]))`,
+      );
+    }
   }
   if (q.level) scope.push(`e.territory_id in (select id from territory where level = ${p(q.level)})`);
   if (!scope.length) throw new Error("slice needs a territory scope");
   where.push(`(${scope.join(" or ")})`);
-  if (q.yearFrom != null) where.push(`e.year >= ${p(q.yearFrom)}`);
-  if (q.yearTo != null) where.push(`e.year <= ${p(q.yearTo)}`);
+  const years: string[] = [];
+  if (q.yearFrom != null) years.push(`year >= ${p(q.yearFrom)}`);
+  if (q.yearTo != null) years.push(`year <= ${p(q.yearTo)}`);
+  where.push(...years.map((y) => `e.${y}`));
+  const ancestorsOf = (id: string) =>
+    `(select coalesce(array_agg(ancestor_id order by distance), '{}') from territory_ancestor a where a.territory_id = ${id})`;
   const ancestors = q.withAncestors
-    ? `, (select coalesce(array_agg(ancestor_id order by distance), '{}') from territory_ancestor a where a.territory_id = x.territory_id) as ancestors`
+    ? `, case when x.territory_id < 0 then array[-x.territory_id] || ${ancestorsOf("-x.territory_id")}
+         else ${ancestorsOf("x.territory_id")} end as ancestors`
+    : "";
+  const subtrees = precomputed
+    ? `union all
+        select true, r.release_id, -r.territory_id, r.year, r.sector_id, r.gas_id, nullif(r.gwp, ''), r.value, sreq.skey, greq.gkey
+        from emission_rollup r join pre on pre.id = r.territory_id
+          join sreq on sreq.sector_id = r.sector_id join greq on greq.gas_id = r.gas_id
+        where r.release_id = any($11::int[])${years.map((y) => ` and r.${y}`).join("")}`
     : "";
   const rows = await sql.query<SliceRow>(
     `with sreq as (select * from unnest($1::int[], $2::int[]) as r(skey, sector_id)),
       scov as (select * from unnest($3::int[], $4::int[], $5::int[]) as r(skey, sector_id, anc_id)),
       greq as (select * from unnest($6::int[], $7::int[]) as r(gkey, gas_id)),
       gcov as (select * from unnest($8::int[], $9::int[], $10::int[]) as r(gkey, gas_id, anc_id)),
+      ${pre}
       e as materialized (
-        select e.release_id, e.territory_id, e.year, e.sector_id, e.gas_id, e.gwp, e.value, sreq.skey, greq.gkey
+        select false as sub, e.release_id, e.territory_id, e.year, e.sector_id, e.gas_id, e.gwp, e.value, sreq.skey, greq.gkey
         from emission e join sreq on sreq.sector_id = e.sector_id join greq on greq.gas_id = e.gas_id
         where e.release_id = any($11::int[]) and ${where.join(" and ")}
+        ${subtrees}
       ),
       kept as (
-        select e.* from e where not exists (
+        select e.* from e where e.sub or not exists (
           select 1 from e c
           where c.release_id = e.release_id and c.territory_id = e.territory_id and c.year = e.year
             and c.skey = e.skey and c.gkey = e.gkey and (c.sector_id, c.gas_id) <> (e.sector_id, e.gas_id)
@@ -201,7 +245,7 @@ export async function slice(sql: Sql, q: SliceQuery): Promise<SliceRow[]> {
      select x.territory_id as "territoryId", t.parent_id as "parentId", r.source_id as "sourceId",
        x.release_id as "releaseId", x.year, x.skey as "sectorKey", x.gkey as "gasKey", g.code as gas, x.gwp,
        x.value${ancestors}
-     from x join territory t on t.id = x.territory_id join release r on r.id = x.release_id join gas g on g.id = x.gas_id`,
+     from x left join territory t on t.id = x.territory_id join release r on r.id = x.release_id join gas g on g.id = x.gas_id`,
     params,
   );
   for (const r of rows) {

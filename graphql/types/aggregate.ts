@@ -3,15 +3,16 @@
 import { fromTonnes, type MassUnit } from "../../core/mass-unit.ts";
 import type { Rollup } from "../../core/rollup.ts";
 import { db } from "../../db/client.ts";
+import { rejectsNaming } from "../../db/queries/derived.ts";
 import type { ChildRow } from "../../db/queries/indicators.ts";
-import { nearestIndicator } from "../../db/queries/indicators.ts";
+import { nearestIndicator, territoriesById } from "../../db/queries/indicators.ts";
 import type { ReleaseRow } from "../../db/queries/releases.ts";
-import type { Territory as TerritoryRow } from "../../generated/prisma/client.ts";
+import type { RejectedRow as RejectedRowModel, Territory as TerritoryRow } from "../../generated/prisma/client.ts";
 import { type AggregateShape, oneSource, rollups, type SliceArgs, totals } from "../aggregates.ts";
 import { builder, type Context } from "../builder.ts";
 import { reference } from "../request-cache.ts";
 import { BreakdownBy, GwpSet, MassUnit as MassUnitEnum, ValueStatus } from "./enums.ts";
-import { Release, Source } from "./source.ts";
+import { RejectedRow, Release, Source } from "./source.ts";
 import { Territory } from "./territory.ts";
 
 const toTerritory = (c: ChildRow): TerritoryRow => ({
@@ -42,8 +43,55 @@ const Coverage = builder.objectRef<AggregateShape>("Coverage").implement({
         return a.children.filter((c) => missing.has(c.id)).map(toTerritory);
       },
     }),
+    missingRejected: t.loadableList({
+      type: MissingChild,
+      description:
+        "each child without a value, with the rows of the run that loaded this release that name it and were rejected (empty when it was simply not published)",
+      args: { first: t.arg.int({ defaultValue: 5, description: "rejected rows per child, in file order" }) },
+      load: (keys: string[], _ctx) => missingChildren(keys),
+      resolve: (a, args) => {
+        const missing = new Set(a.rollup.coverage.missing);
+        const ids = a.children.filter((c) => missing.has(c.id)).map((c) => c.id);
+        return JSON.stringify([a.release.runId, Math.min(Math.max(args.first ?? 5, 0), 100), ids]);
+      },
+    }),
   }),
 });
+
+interface MissingChildShape {
+  territory: TerritoryRow;
+  rejects: RejectedRowModel[];
+}
+
+const MissingChild = builder.objectRef<MissingChildShape>("MissingChild").implement({
+  description: "A child without a value for a slice, and the rejected rows of the load that name it",
+  fields: (t) => ({
+    territory: t.field({ type: Territory, resolve: (m) => m.territory }),
+    rejected: t.boolean({
+      description: "true when rows naming this territory were rejected: its value was published but not loaded",
+      resolve: (m) => m.rejects.length > 0,
+    }),
+    rejects: t.field({ type: [RejectedRow], resolve: (m) => m.rejects }),
+  }),
+});
+
+/** Keys: [runId, rows per child, child ids]; one statement for all the coverages of a request. */
+async function missingChildren(keys: string[]): Promise<MissingChildShape[][]> {
+  const parsed = keys.map((k) => JSON.parse(k) as [number | null, number, number[]]);
+  const runIds = [...new Set(parsed.map((p) => p[0]).filter((r): r is number => r !== null))];
+  const childIds = [...new Set(parsed.flatMap((p) => p[2]))];
+  const perChild = Math.max(0, ...parsed.map((p) => p[1]));
+  const [territories, rejects] = await Promise.all([
+    territoriesById(db(), childIds),
+    rejectsNaming(db(), runIds, childIds, perChild),
+  ]);
+  return parsed.map(([runId, first, ids]) =>
+    ids.map((id) => ({
+      territory: territories.get(id) as TerritoryRow,
+      rejects: rejects.filter((r) => r.runId === runId && r.territoryId === id).slice(0, first),
+    })),
+  );
+}
 
 const value = (tonnes: number | null | undefined, unit: MassUnit) => (tonnes == null ? null : fromTonnes(tonnes, unit));
 

@@ -1,18 +1,16 @@
 // Cross-source comparison (Query.compare) and rankings of territories (Query.rankings).
-import type { GwpSet } from "../../core/gwp.ts";
-import { convert, sum } from "../../core/gwp.ts";
 import { fromTonnes, type MassUnit } from "../../core/mass-unit.ts";
 import { isOutlier, median, spread } from "../../core/stats.ts";
 import { db } from "../../db/client.ts";
-import { nearestIndicator, territoriesById } from "../../db/queries/indicators.ts";
+import { territoriesById } from "../../db/queries/indicators.ts";
 import type { ReleaseRow } from "../../db/queries/releases.ts";
-import { gasCover, sectorCover, slice } from "../../db/queries/slice.ts";
 import { findTerritory } from "../../db/territories.ts";
 import type { Territory as TerritoryRow } from "../../generated/prisma/client.ts";
 import { rollups } from "../aggregates.ts";
 import { builder } from "../builder.ts";
-import { asClientError, checkPageSize, clientError } from "../errors.ts";
-import { checkCode, reference, releases } from "../request-cache.ts";
+import { rankLevel } from "../derived.ts";
+import { checkPageSize, clientError } from "../errors.ts";
+import { reference } from "../request-cache.ts";
 import { GwpSet as GwpSetEnum, MassUnit as MassUnitEnum, ValueStatus } from "./enums.ts";
 import { Release, Source } from "./source.ts";
 import { Territory } from "./territory.ts";
@@ -157,6 +155,7 @@ interface RankShape {
   tonnes: number;
   perCapita: number | null;
   gwp: string | null;
+  status: "REPORTED" | "DERIVED" | "PARTIAL";
   source: string;
   unit: MassUnit;
 }
@@ -171,6 +170,11 @@ const Ranking = builder.objectRef<RankShape>("Ranking").implement({
     }),
     total: t.float({ resolve: (r) => fromTonnes(r.tonnes, r.unit) }),
     gwp: t.string({ nullable: true, resolve: (r) => r.gwp }),
+    status: t.field({
+      type: ValueStatus,
+      description: "REPORTED, or with rollUp DERIVED / PARTIAL for a total rolled up from the children",
+      resolve: (r) => r.status,
+    }),
     source: t.exposeString("source"),
   }),
 });
@@ -178,7 +182,8 @@ const Ranking = builder.objectRef<RankShape>("Ranking").implement({
 builder.queryField("rankings", (t) =>
   t.field({
     type: [Ranking],
-    description: "Territories of one level ranked by their reported value (or per capita) for a slice, largest first",
+    description:
+      "Territories of one level ranked by their value (or per capita) for a slice, largest first: reported values, or with rollUp reported-else-derived totals",
     args: {
       level: t.arg.string({ required: true }),
       year: t.arg.int({ required: true }),
@@ -186,65 +191,35 @@ builder.queryField("rankings", (t) =>
       sector: t.arg.string(),
       source: t.arg.string({ description: "needed when several sources have values at this level" }),
       perCapita: t.arg.boolean({ defaultValue: false }),
+      rollUp: t.arg.boolean({
+        defaultValue: false,
+        description:
+          "also rank territories without a reported value, by their total rolled up from their children (status DERIVED or PARTIAL)",
+      }),
+      release: t.arg.string({ description: "a release id or version of the source" }),
+      asOf: t.arg({ type: "DateTime" }),
       gwp: t.arg({ type: GwpSetEnum }),
       unit: t.arg({ type: MassUnitEnum, defaultValue: "T" }),
       first: t.arg.int({ defaultValue: 20 }),
     },
     resolve: async (_root, args, ctx) => {
       checkPageSize(args.first);
-      const ref = await reference(ctx);
-      const gas = checkCode(ref, "gas", args.gas);
-      const sector = checkCode(ref, "sector", args.sector);
-      const selected = await releases(ctx, { sources: args.source ? [args.source] : null });
-      const rows = await slice(db(), {
-        level: args.level,
-        releaseIds: selected.map((r) => r.id),
-        sectors: [sectorCover(ref.sectors, sector)],
-        gases: [gasCover(ref.gasTree, gas)],
-        yearFrom: args.year,
-        yearTo: args.year,
-      });
-      const sources = [...new Set(rows.map((r) => r.sourceId))].sort();
-      if (sources.length > 1)
-        throw clientError(
-          "SOURCE_REQUIRED",
-          `${sources.length} sources rank this level (${sources.join(", ")}): choose one with source`,
-          { sources },
-        );
-      const byTerritory = new Map<number, typeof rows>();
-      for (const r of rows) byTerritory.set(r.territoryId, [...(byTerritory.get(r.territoryId) ?? []), r]);
-      const target = (args.gwp as GwpSet | null | undefined) ?? null;
-      const totalsById = new Map<number, { tonnes: number; gwp: string | null }>();
-      try {
-        for (const [id, list] of byTerritory) {
-          const s = sum(list.map((r) => convert({ gas: r.gas, gwp: r.gwp, tonnes: r.value }, target, ref.gwp)));
-          totalsById.set(id, { tonnes: s.tonnes, gwp: s.gwp });
-        }
-      } catch (e) {
-        throw asClientError(e);
-      }
-      const ids = [...totalsById.keys()];
-      const [territories, population] = await Promise.all([
-        territoriesById(db(), ids),
-        args.perCapita ? nearestIndicator(db(), ids, "population", args.year) : Promise.resolve(new Map()),
-      ]);
-      const unit = args.unit ?? "T";
-      const ranked = ids
-        .map((id) => {
-          const v = totalsById.get(id)!;
-          const pop = population.get(id)?.value as number | undefined;
-          return {
-            territory: territories.get(id)!,
-            tonnes: v.tonnes,
-            gwp: v.gwp,
-            perCapita: args.perCapita ? (pop ? fromTonnes(v.tonnes, unit) / pop : null) : null,
-            source: sources[0],
-            unit,
-          };
-        })
-        .filter((r) => !args.perCapita || r.perCapita !== null)
-        .sort((a, b) => (args.perCapita ? b.perCapita! - a.perCapita! : b.tonnes - a.tonnes));
-      return ranked.slice(0, args.first ?? 20).map((r, i) => ({ ...r, rank: i + 1 }));
+      const ranking = await rankLevel(ctx, args);
+      const top = ranking.ranked.slice(0, args.first ?? 20);
+      const territories = await territoriesById(
+        db(),
+        top.map((r) => r.territoryId),
+      );
+      return top.map((r, i) => ({
+        rank: i + 1,
+        territory: territories.get(r.territoryId)!,
+        tonnes: r.tonnes,
+        perCapita: r.perCapita,
+        gwp: r.gwp,
+        status: r.status,
+        source: ranking.source ?? "",
+        unit: ranking.unit,
+      }));
     },
   }),
 );

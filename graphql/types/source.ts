@@ -212,15 +212,24 @@ builder.queryField("releaseDiff", (t) =>
       first: t.arg.int({ defaultValue: 100, description: "how many changed values to list" }),
     },
     resolve: async (_root, args) => {
-      const found = await db().query<{ id: number; key: string }>(
-        `select id, case when id::text = any($2::text[]) then id::text else version end as key
-         from release where source_id = $1 and (id::text = any($2::text[]) or version = any($2::text[]))`,
+      const found = await db().query<{ id: number; version: string }>(
+        `select id, version from release
+         where source_id = $1 and (id::text = any($2::text[]) or version = any($2::text[])) order by id`,
         [args.source, [args.from, args.to]],
       );
       const id = (k: string) => {
-        const r = found.find((f) => f.key === k);
-        if (!r) throw clientError("NOT_FOUND", `${args.source} has no release ${JSON.stringify(k)}`);
-        return r.id;
+        // an id names one release; a version may name several
+        const byId = found.filter((f) => String(f.id) === k);
+        const matches = byId.length ? byId : found.filter((f) => f.version === k);
+        if (!matches.length) throw clientError("NOT_FOUND", `${args.source} has no release ${JSON.stringify(k)}`);
+        // a source loaded again from a changed file keeps its version: the version then names several releases
+        if (matches.length > 1)
+          throw clientError(
+            "RELEASE_AMBIGUOUS",
+            `${args.source} has ${matches.length} releases with version ${JSON.stringify(k)} (ids ${matches.map((m) => m.id).join(", ")}): give a release id`,
+            { ids: matches.map((m) => m.id) },
+          );
+        return matches[0].id;
       };
       const from = id(args.from);
       const to = id(args.to);

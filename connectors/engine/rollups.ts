@@ -1,0 +1,107 @@
+// Precomputed roll-ups of a release, written in the load's transaction (run.ts calls buildRollups
+// before the release is published), so they are as consistent as the rows themselves.
+//
+// A roll-up (core/rollup.ts) values a territory that does not report by summing its nearest
+// reporting descendants; over the commune level that means reading tens of thousands of rows per
+// answer. emission_rollup holds, for a territory A, the sum of the release's values at every
+// territory strictly below A, by canonical sector, gas, GWP set and year. That sum is the roll-up's
+// exactly when, below A, no territory with values has another with values below it (else only the
+// upper one counts) and no value of a territory covers another of the same territory (a total and
+// its parts, CO2 and the GHG basket: the slice keeps only the upper one). rollup_territory lists the
+// territories A where both hold; the API reads emission_rollup for those and sums live elsewhere.
+import type { Sql } from "../../db/client.ts";
+import { gasTree } from "../../db/queries/slice.ts";
+
+const TOTAL_SECTORS = ["TOTAL_EXCL_LULUCF", "TOTAL_INCL_LULUCF"];
+
+/** (row, covering) pairs of the sector and gas trees: a row of the first can be left out for one of the second. */
+async function coveringPairs(sql: Sql) {
+  const sectors = await sql.query<{ id: number; code: string; parent_id: number | null }>(
+    `select id, code, parent_id from sector`,
+  );
+  const gases = await sql.query<{ id: number; code: string }>(`select id, code from gas`);
+  const pairs = (nodes: { id: number; parentId: number | null }[]) => {
+    const parent = new Map(nodes.map((n) => [n.id, n.parentId]));
+    const out: [number, number][] = [];
+    for (const n of nodes)
+      for (let p = n.parentId, i = 0; p !== null && p !== undefined && i < 50; p = parent.get(p) ?? null, i++)
+        out.push([n.id, p]);
+    return out;
+  };
+  const sector = pairs(sectors.map((s) => ({ id: s.id, parentId: s.parent_id })));
+  const totals = sectors.filter((s) => TOTAL_SECTORS.includes(s.code)).map((s) => s.id);
+  for (const s of sectors) for (const t of totals) if (t !== s.id) sector.push([s.id, t]);
+  const gas = pairs(gasTree(gases));
+  return { sector, gas };
+}
+
+export interface RollupStats {
+  /** territories whose subtree sums are stored */
+  territories: number;
+  /** emission_rollup rows written */
+  rows: number;
+}
+
+/** Computes and stores the roll-ups of one release (inside the load's transaction). */
+export async function buildRollups(sql: Sql, releaseId: number): Promise<RollupStats> {
+  const cover = await coveringPairs(sql);
+  await sql.query(`create temp table rl_combo on commit drop as
+    select territory_id, sector_id, gas_id from emission where release_id = $1 group by 1, 2, 3`, [releaseId]);
+  await sql.query(`create temp table rl_cover on commit drop as
+    select * from unnest($1::int[], $2::int[]) as s(sector_id, anc_sector_id)`, [
+    cover.sector.map((p) => p[0]),
+    cover.sector.map((p) => p[1]),
+  ]);
+  await sql.query(`create temp table rl_gcover on commit drop as
+    select * from unnest($1::int[], $2::int[]) as g(gas_id, anc_gas_id)`, [
+    cover.gas.map((p) => p[0]),
+    cover.gas.map((p) => p[1]),
+  ]);
+  // (sector, gas) pairs of the release where one can cover the other: none (the usual case for a
+  // bottom-up inventory) means no territory can hold a covered value, and the per-territory check is skipped
+  const coverExpr = (x: string, y: string) => `(${y}.sector_id = ${x}.sector_id or exists (select 1 from rl_cover c
+      where c.sector_id = ${x}.sector_id and c.anc_sector_id = ${y}.sector_id))
+    and (${y}.gas_id = ${x}.gas_id or exists (select 1 from rl_gcover c where c.gas_id = ${x}.gas_id and c.anc_gas_id = ${y}.gas_id))
+    and (${x}.sector_id, ${x}.gas_id) <> (${y}.sector_id, ${y}.gas_id)`;
+  const [{ covers }] = await sql.query<{ covers: boolean }>(`with g as (select distinct sector_id, gas_id from rl_combo)
+    select exists (select 1 from g x join g y on ${coverExpr("x", "y")}) as covers`);
+  await sql.query(`create temp table rl_bad on commit drop as
+    select distinct x.territory_id from rl_combo x join rl_combo y on y.territory_id = x.territory_id and ${coverExpr("x", "y")}
+    where $1::boolean`, [covers]);
+  await sql.query(`create temp table rl_valid on commit drop as
+    with rt as (select distinct territory_id from rl_combo),
+    -- territories with values that have another territory with values below them
+    upper as (select distinct a.ancestor_id as id from territory_ancestor a
+      join rt d on d.territory_id = a.territory_id join rt u on u.territory_id = a.ancestor_id),
+    invalid as (select a.ancestor_id as id from territory_ancestor a
+      where a.territory_id in (select id from upper union select territory_id from rl_bad))
+    select distinct a.ancestor_id as territory_id from territory_ancestor a
+    where a.territory_id in (select territory_id from rt) and a.ancestor_id not in (select id from invalid)`);
+  // one pass over the release's rows: sums under each parent, then up the tree through the closure table
+  await sql.query(`create temp table rl_parent on commit drop as
+    select a.ancestor_id as parent_id, e.sector_id, e.gas_id, coalesce(e.gwp, '') as gwp, e.year,
+      sum(e.value) as value, count(*)::int as n
+    from emission e join territory_ancestor a on a.territory_id = e.territory_id and a.distance = 1
+    where e.release_id = $1 group by 1, 2, 3, 4, 5`, [releaseId]);
+  const [{ rows }] = await sql.query<{ rows: number }>(
+    `with up as (
+       select v.territory_id as root, p.* from rl_valid v join rl_parent p on p.parent_id = v.territory_id
+       union all
+       select a.ancestor_id, p.* from rl_parent p
+         join territory_ancestor a on a.territory_id = p.parent_id join rl_valid v on v.territory_id = a.ancestor_id
+     ), ins as (
+       insert into emission_rollup (release_id, territory_id, sector_id, gas_id, gwp, year, value, rows)
+       select $1, root, sector_id, gas_id, gwp, year, sum(value), sum(n) from up group by root, sector_id, gas_id, gwp, year
+       returning 1
+     )
+     select count(*)::int as rows from ins`,
+    [releaseId],
+  );
+  const [{ territories }] = await sql.query<{ territories: number }>(
+    `with ins as (insert into rollup_territory (release_id, territory_id) select $1, territory_id from rl_valid returning 1)
+     select count(*)::int as territories from ins`,
+    [releaseId],
+  );
+  for (const t of ["rl_combo", "rl_cover", "rl_gcover", "rl_bad", "rl_valid", "rl_parent"]) await sql.query(`drop table ${t}`);
+  return { territories, rows };
+}
