@@ -265,8 +265,11 @@ async function* csvRecords(ctx: LoadContext): AsyncGenerator<CsvRecord> {
       else notLoaded.set(category, { line: record.line, values: n });
       continue;
     }
+    // the biomass memo item's "Aggregate GHGs" row repeats its CO₂ as CO₂e: loading it would put
+    // biomass CO₂ into the energy sector's GHG basket, so only the CO₂ row (as CO2_BIO) is kept
+    if (category === BIOMASS && v.Gas !== "CO₂") continue;
     const party = v.Party?.trim() ?? "";
-    const gas = category === BIOMASS && v.Gas === "CO₂" ? BIOMASS : v.Gas;
+    const gas = category === BIOMASS ? BIOMASS : v.Gas;
     yield { line: record.line, values: { ...v, Party: codeOf.get(party) ?? party, Gas: gas }, file };
   }
   for (const [category, s] of notLoaded)

@@ -2,10 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunSummary, runConnector, sampleDir } from "../../../connectors/engine/run.ts";
-import { territories } from "../../../connectors/reference/territories.ts";
 import { ademeBeges, organisationOf } from "../../../connectors/sources/ademe-beges.ts";
-import { seed } from "../../../db/seed.ts";
-import { freshDatabase, type TestDatabase, testDrivers } from "../../helpers/database.ts";
+import { type TestDatabase, testDrivers } from "../../helpers/database.ts";
+import { databaseWithTerritories } from "./helpers.ts";
 
 const count = async (t: TestDatabase, sql: string) => (await t.db.query<{ n: number }>(sql))[0].n;
 
@@ -34,9 +33,7 @@ describe.each(testDrivers)("ademe-beges connector on %s", (driver) => {
   let t: TestDatabase;
   let first: RunSummary;
   beforeAll(async () => {
-    t = await freshDatabase(driver);
-    await seed(t.db);
-    await runConnector(t.db, territories, { config: t.config, trigger: "test" });
+    t = await databaseWithTerritories(driver);
     first = await runConnector(t.db, ademeBeges, { config: t.config, trigger: "test" });
     console.log(
       `ademe-beges on ${driver}: ${first.ms} ms, ${first.rowsLoaded} rows loaded, ${first.rowsRejected} rejected`,

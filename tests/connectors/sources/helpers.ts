@@ -1,19 +1,13 @@
 // Shared by the connector integration tests: a fresh database with the reference territories, and
 // figures read back from the newest release of a source.
 
-import { runConnector } from "../../../connectors/engine/run.ts";
-import { territories } from "../../../connectors/reference/territories.ts";
 import type { Sql } from "../../../db/client.ts";
-import { seed } from "../../../db/seed.ts";
-import { freshDatabase, type TestDatabase } from "../../helpers/database.ts";
+import type { TestDatabase } from "../../helpers/database.ts";
+import { loadedDatabase } from "../../helpers/loaded.ts";
 
-/** A migrated, seeded database with the territories reference loaded (slow: once per file and driver). */
+/** A migrated, seeded database with the territories reference loaded (a copy of a template built once). */
 export async function databaseWithTerritories(driver: "pglite" | "pg"): Promise<TestDatabase> {
-  const t = await freshDatabase(driver);
-  await seed(t.db);
-  const run = await runConnector(t.db, territories, { config: t.config });
-  if (run.status !== "succeeded") throw new Error(`territories failed: ${run.error}`);
-  return t;
+  return loadedDatabase(driver, ["territories"]);
 }
 
 export interface Figure {
