@@ -61,7 +61,7 @@ describe.each(["pg", "neon"] as const)("Lambda handlers on %s", (driver) => {
       OGS_NEON_WS_PROXY: proxy ? `127.0.0.1:${proxy.port}/v2` : "",
       OGS_DATA_DIR: dataDir,
       OGS_UPSTREAM_MIRROR: upstream.url(""),
-      OGS_FETCH_TIMEOUT_MS: "400",
+      OGS_FETCH_TIMEOUT_MS: "2000",
       OGS_CONNECTOR: "gcp",
     });
     cleanup = async () => {

@@ -94,7 +94,7 @@ describe.each(["pg", "pglite"] as const)("a connector killed mid-run on %s", (dr
       expect(await state()).toEqual(before);
       expect(sawHalfRelease).toBe(false);
       await release();
-    });
+    }, 300_000);
   }
 
   it.runIf(driver === "pg")("lets only one of two simultaneous runs load, the other refusing clearly", async () => {
@@ -137,5 +137,5 @@ describe.each(["pg", "pglite"] as const)("a connector killed mid-run on %s", (dr
     );
     expect(fr.value).toBe(331800000);
     await release();
-  });
+  }, 300_000);
 });
