@@ -183,6 +183,7 @@ program
     // (HTTP 503) until it is back, then are served again, with no restart
     const db = await openDatabase(config, { lazy: true });
     useDatabase(db);
+    if (db.driver === "pglite" && (await pendingMigrations(db)).length) await migrateAndSeed(db);
     const { serve } = await import("../server/serve.ts");
     const { url } = await serve(options.port ? positiveInt(options.port, "--port") : config.port);
     console.log(`GraphQL API on ${url}/graphql`);
@@ -195,19 +196,23 @@ program
 
 program
   .command("start")
-  .description("migrate, load the reference data and bundled samples not loaded yet, then serve")
+  .description("migrate, serve, then load the reference data and bundled samples not loaded yet, and schedule")
   .option("--port <n>", "port (default $PORT or 4000)")
   .action(async (options: { port?: string }) => {
     const started = Date.now();
+    const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
     const config = loadConfig();
     const db = await openDatabase(config);
     useDatabase(db);
     const applied = await migrateAndSeed(db);
     if (applied.length) console.log(`applied ${applied.length} migration(s)`);
-    await ingestCommand(db, config, [], { all: true });
+    // serve first: each source appears as its release is published (one transaction each), so the
+    // API and the dashboard answer while the first start loads the bundled samples
     const { serve } = await import("../server/serve.ts");
     const { url } = await serve(options.port ? positiveInt(options.port, "--port") : config.port);
-    console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s: GraphQL API on ${url}/graphql`);
+    console.log(`serving after ${seconds()} s: dashboard on ${url}/, GraphQL API on ${url}/graphql`);
+    await ingestCommand(db, config, [], { all: true });
+    console.log(`every bundled source loaded after ${seconds()} s`);
     if (process.env.OGS_SCHEDULER !== "off") {
       const { connectors } = await import("../connectors/registry.ts");
       const { startScheduler } = await import("../connectors/engine/scheduler.ts");

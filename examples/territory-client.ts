@@ -2,6 +2,7 @@
 // gas (territory -> sectors -> gases), sent with fetch from a browser or a server. `npm test`
 // type-checks it against schema.graphql (tests/examples/territory-client.test.ts), so an API
 // change that breaks it fails there first.
+import { print } from "@0no-co/graphql.web";
 import { graphql, type ResultOf, type VariablesOf } from "./graphql.ts";
 
 export const TerritorySectorsQuery = graphql(`
@@ -56,7 +57,7 @@ export async function fetchTerritorySectors(
   const send = options.fetch ?? fetch;
   const body = options.persisted
     ? { documentId: TerritorySectorsPersisted.documentId, variables }
-    : { query: TerritorySectorsQuery.toString(), variables };
+    : { query: print(TerritorySectorsQuery), variables };
   const response = await send(options.endpoint, {
     method: "POST",
     headers: {

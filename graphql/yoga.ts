@@ -9,11 +9,11 @@ import { useQueryLimits } from "./limits.ts";
 import { maskErrors } from "./plugins/mask-errors.ts";
 import { useAdminAuth } from "./plugins/use-admin-auth.ts";
 import { useApiKey } from "./plugins/use-api-key.ts";
+import { useArgumentChecks } from "./plugins/use-argument-checks.ts";
 import { useBodyLimit } from "./plugins/use-body-limit.ts";
 import { useHttpCache } from "./plugins/use-http-cache.ts";
 import { usePersistedOperations } from "./plugins/use-persisted-operations.ts";
 import { useRateLimit } from "./plugins/use-rate-limit.ts";
-import { useYearBounds } from "./plugins/use-year-bounds.ts";
 import { schema } from "./schema.ts";
 
 /** The API with a configuration (tests build one per setting; the process uses `yoga` below). */
@@ -51,7 +51,7 @@ export function createApi(config: Config) {
       useCsvExport(),
       usePersistedOperations({ manifest: api.persistedOperations, required: api.persistedOnly }),
       useQueryLimits(),
-      useYearBounds(),
+      useArgumentChecks(),
       useAdminAuth({ config }),
     ],
   });

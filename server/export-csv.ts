@@ -54,6 +54,8 @@ function int(params: URLSearchParams, name: string): number | null {
 }
 
 async function exportRows(params: URLSearchParams): Promise<{ rows: Row[]; unit: MassUnit; gwp: string | null }> {
+  for (const [name, value] of params)
+    if (value.includes("\u0000")) throw new ExportError("BAD_USER_INPUT", `${name} contains a NUL character`);
   const codes = list(params.get("territory"));
   if (!codes.length) throw new ExportError("BAD_USER_INPUT", "give territory=CODE[,CODE...]");
   if (codes.length > 500) throw new ExportError("BAD_USER_INPUT", "at most 500 territories at once");

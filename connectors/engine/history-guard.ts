@@ -10,8 +10,8 @@ export const NATIONAL_LEVELS = ["planet", "region", "subregion", "intermediate_r
  *  release's territories a new one may lack: a source may drop a few cities, not a large part. */
 export const SUBNATIONAL_TOLERANCE = 0.05;
 
-/** A country counts as having lost all its sub-national territories only when it had this many:
- *  one rejected city of a country with one city is a reject, not a lost country. */
+/** A country counts as having lost all its territories of a level (its cities) only when it had
+ *  this many: one rejected city of a country with one city is a reject, not a lost country. */
 export const MIN_SUBNATIONAL_PER_COUNTRY = 5;
 
 /** A new release with fewer rows than this share of the previous one is refused. */
@@ -38,10 +38,17 @@ export async function incompleteness(
     return `only ${rowCount} rows against ${previous.row_count} in ${against}`;
   }
   // territories of the previous release, each with whether the new one has it and its country
-  const territories = await tx.query<{ code: string; national: boolean; kept: boolean; country: string | null }>(
+  // territories of the previous release, each with whether the new one has it and its country
+  const territories = await tx.query<{
+    code: string;
+    level: string;
+    national: boolean;
+    kept: boolean;
+    country: string | null;
+  }>(
     `with prev as (select distinct territory_id as id from emission where release_id = $1),
           next as (select distinct territory_id as id from emission where release_id = $2)
-     select t.code, t.level = any($3) as national, exists (select 1 from next where next.id = t.id) as kept,
+     select t.code, t.level, t.level = any($3) as national, exists (select 1 from next where next.id = t.id) as kept,
        (select c.code from territory_ancestor a join territory c on c.id = a.ancestor_id
         where a.territory_id = t.id and c.level = 'country' limit 1) as country
      from prev join territory t on t.id = prev.id
@@ -53,18 +60,20 @@ export async function incompleteness(
   const sub = territories.filter((t) => !t.national);
   const lostSub = sub.filter((t) => !t.kept);
   if (lostSub.length) {
-    const byCountry = new Map<string, { total: number; lost: number }>();
+    // by country and level: a country's cities all gone while its regions stay is a loss too
+    const groups = new Map<string, { country: string; level: string; total: number; lost: number }>();
     for (const t of sub) {
-      const c = byCountry.get(t.country ?? "?") ?? { total: 0, lost: 0 };
-      c.total++;
-      if (!t.kept) c.lost++;
-      byCountry.set(t.country ?? "?", c);
+      const key = `${t.country ?? "?"}|${t.level}`;
+      const g = groups.get(key) ?? { country: t.country ?? "?", level: t.level, total: 0, lost: 0 };
+      g.total++;
+      if (!t.kept) g.lost++;
+      groups.set(key, g);
     }
-    const wholly = [...byCountry]
-      .filter(([, c]) => c.lost === c.total && c.total >= MIN_SUBNATIONAL_PER_COUNTRY)
-      .map(([code, c]) => `${code} (${c.total})`);
+    const wholly = [...groups.values()]
+      .filter((g) => g.lost === g.total && g.total >= MIN_SUBNATIONAL_PER_COUNTRY)
+      .map((g) => `all ${g.total} ${g.level} territories of ${g.country}`);
     if (wholly.length)
-      return `every sub-national territory of ${list(wholly)} present in ${against} is missing here (${list(lostSub.map((t) => t.code))})`;
+      return `${list(wholly)} present in ${against} are missing here (${list(lostSub.map((t) => t.code))})`;
     if (lostSub.length > sub.length * SUBNATIONAL_TOLERANCE)
       return `${lostSub.length} of the ${sub.length} sub-national territories of ${against} are missing here (${list(lostSub.map((t) => t.code))}), more than ${SUBNATIONAL_TOLERANCE * 100}%`;
   }

@@ -83,7 +83,10 @@ export async function bulkWritesEnd(sql: Sql, refs: ReturnType<typeof emissionRe
   const tables = Object.keys(refs) as (keyof typeof refs)[];
   const [found] = await sql.query<Record<string, number>>(
     `select ${tables
-      .map((t, i) => `(select count(*) from (select 1 from ${t} where id = any($${i + 1}::int[]) for key share) x)::int as ${t}`)
+      .map(
+        (t, i) =>
+          `(select count(*) from (select 1 from ${t} where id = any($${i + 1}::int[]) for key share) x)::int as ${t}`,
+      )
       .join(", ")}`,
     tables.map((t) => [...refs[t]]),
   );

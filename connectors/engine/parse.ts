@@ -294,7 +294,9 @@ export async function readCsv(
             throw new ParseError(
               displayName,
               skipped + 1,
-              `a line longer than ${MAX_RECORD_CHARS} characters: not a CSV file, or a line end is missing`,
+              buffered.includes("\r")
+                ? `no line end in the first ${MAX_RECORD_CHARS} characters but carriage returns: the lines end with CR only (classic Mac OS); convert them to LF or CRLF`
+                : `a line longer than ${MAX_RECORD_CHARS} characters: not a CSV file, or a line end is missing`,
             );
           break;
         }

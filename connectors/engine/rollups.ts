@@ -45,18 +45,21 @@ export interface RollupStats {
 /** Computes and stores the roll-ups of one release (inside the load's transaction). */
 export async function buildRollups(sql: Sql, releaseId: number): Promise<RollupStats> {
   const cover = await coveringPairs(sql);
-  await sql.query(`create temp table rl_combo on commit drop as
-    select territory_id, sector_id, gas_id from emission where release_id = $1 group by 1, 2, 3`, [releaseId]);
-  await sql.query(`create temp table rl_cover on commit drop as
-    select * from unnest($1::int[], $2::int[]) as s(sector_id, anc_sector_id)`, [
-    cover.sector.map((p) => p[0]),
-    cover.sector.map((p) => p[1]),
-  ]);
-  await sql.query(`create temp table rl_gcover on commit drop as
-    select * from unnest($1::int[], $2::int[]) as g(gas_id, anc_gas_id)`, [
-    cover.gas.map((p) => p[0]),
-    cover.gas.map((p) => p[1]),
-  ]);
+  await sql.query(
+    `create temp table rl_combo on commit drop as
+    select territory_id, sector_id, gas_id from emission where release_id = $1 group by 1, 2, 3`,
+    [releaseId],
+  );
+  await sql.query(
+    `create temp table rl_cover on commit drop as
+    select * from unnest($1::int[], $2::int[]) as s(sector_id, anc_sector_id)`,
+    [cover.sector.map((p) => p[0]), cover.sector.map((p) => p[1])],
+  );
+  await sql.query(
+    `create temp table rl_gcover on commit drop as
+    select * from unnest($1::int[], $2::int[]) as g(gas_id, anc_gas_id)`,
+    [cover.gas.map((p) => p[0]), cover.gas.map((p) => p[1])],
+  );
   // (sector, gas) pairs of the release where one can cover the other: none (the usual case for a
   // bottom-up inventory) means no territory can hold a covered value, and the per-territory check is skipped
   const coverExpr = (x: string, y: string) => `(${y}.sector_id = ${x}.sector_id or exists (select 1 from rl_cover c
@@ -65,9 +68,12 @@ export async function buildRollups(sql: Sql, releaseId: number): Promise<RollupS
     and (${x}.sector_id, ${x}.gas_id) <> (${y}.sector_id, ${y}.gas_id)`;
   const [{ covers }] = await sql.query<{ covers: boolean }>(`with g as (select distinct sector_id, gas_id from rl_combo)
     select exists (select 1 from g x join g y on ${coverExpr("x", "y")}) as covers`);
-  await sql.query(`create temp table rl_bad on commit drop as
+  await sql.query(
+    `create temp table rl_bad on commit drop as
     select distinct x.territory_id from rl_combo x join rl_combo y on y.territory_id = x.territory_id and ${coverExpr("x", "y")}
-    where $1::boolean`, [covers]);
+    where $1::boolean`,
+    [covers],
+  );
   await sql.query(`create temp table rl_valid on commit drop as
     with rt as (select distinct territory_id from rl_combo),
     -- territories with values that have another territory with values below them
@@ -78,11 +84,14 @@ export async function buildRollups(sql: Sql, releaseId: number): Promise<RollupS
     select distinct a.ancestor_id as territory_id from territory_ancestor a
     where a.territory_id in (select territory_id from rt) and a.ancestor_id not in (select id from invalid)`);
   // one pass over the release's rows: sums under each parent, then up the tree through the closure table
-  await sql.query(`create temp table rl_parent on commit drop as
+  await sql.query(
+    `create temp table rl_parent on commit drop as
     select a.ancestor_id as parent_id, e.sector_id, e.gas_id, coalesce(e.gwp, '') as gwp, e.year,
       sum(e.value) as value, count(*)::int as n
     from emission e join territory_ancestor a on a.territory_id = e.territory_id and a.distance = 1
-    where e.release_id = $1 group by 1, 2, 3, 4, 5`, [releaseId]);
+    where e.release_id = $1 group by 1, 2, 3, 4, 5`,
+    [releaseId],
+  );
   const [{ rows }] = await sql.query<{ rows: number }>(
     `with up as (
        select v.territory_id as root, p.* from rl_valid v join rl_parent p on p.parent_id = v.territory_id
@@ -102,6 +111,7 @@ export async function buildRollups(sql: Sql, releaseId: number): Promise<RollupS
      select count(*)::int as territories from ins`,
     [releaseId],
   );
-  for (const t of ["rl_combo", "rl_cover", "rl_gcover", "rl_bad", "rl_valid", "rl_parent"]) await sql.query(`drop table ${t}`);
+  for (const t of ["rl_combo", "rl_cover", "rl_gcover", "rl_bad", "rl_valid", "rl_parent"])
+    await sql.query(`drop table ${t}`);
   return { territories, rows };
 }

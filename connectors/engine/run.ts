@@ -9,7 +9,7 @@ import type { Connector, RawFile, Reject } from "../types.ts";
 import { emitPublish } from "./events.ts";
 import { type Extracted, extract } from "./extract.ts";
 import { incompleteness } from "./history-guard.ts";
-import { localRawStore, type RawStore } from "./raw-store.ts";
+import { type RawStore, rawStoreFor } from "./raw-store.ts";
 import { buildRollups } from "./rollups.ts";
 
 /** Folder of the bundled sample files */
@@ -52,7 +52,7 @@ export class RunError extends Error {
 
 export async function runConnector(database: Database, connector: Connector, options: RunOptions): Promise<RunSummary> {
   const started = Date.now();
-  const store = options.store ?? localRawStore(options.config.rawDir);
+  const store = options.store ?? rawStoreFor(options.config);
   await upsertSource(database, connector);
   const [{ id: runId }] = await database.query<{ id: number }>(
     `insert into run (connector, status, trigger) values ($1, 'running', $2) returning id`,

@@ -1,6 +1,7 @@
 // Partner integrations: API keys with higher rate limits than anonymous clients, usage counted per
 // key, invalid keys refused, and persisted operations (trusted documents) that a server can require.
 import path from "node:path";
+import { print } from "@0no-co/graphql.web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKey, listKeys, revokeKey } from "../../db/api-keys.ts";
 import { useDatabase } from "../../db/client.ts";
@@ -84,7 +85,7 @@ describe.each(testDrivers)("partners on %s", (driver) => {
 
   it("with persisted operations required, refuses unknown and ad-hoc documents clearly and runs a known one", async () => {
     const api = apiWith(t.config, { persistedOnly: true, persistedOperations: MANIFEST });
-    const adHoc = await post(api, { query: TerritorySectorsQuery.toString(), variables });
+    const adHoc = await post(api, { query: print(TerritorySectorsQuery), variables });
     expect(adHoc.body.errors?.[0].extensions?.code).toBe("PERSISTED_QUERY_ONLY");
     expect(adHoc.body.errors?.[0].message).toMatch(/persisted operations only.*documentId/);
     expect(adHoc.body.data).toBeUndefined();

@@ -33,11 +33,11 @@ const emptyColumn = (text: string, column: string) => {
   return text
     .split("\n")
     .map((l, i) => {
-      const m = /^("(?:[^"]|"")*","[^"]*",)(.*)$/.exec(l);
+      const m = /^("(?:[^"]|"")*","[^"]*",)([^\r]*)(\r?)$/.exec(l);
       if (i === 0 || !m) return l;
       const rest = m[2].split(",");
       rest[k] = "";
-      return m[1] + rest.join(",");
+      return m[1] + rest.join(",") + m[3];
     })
     .join("\n");
 };
@@ -49,11 +49,11 @@ const thinColumn = (text: string, column: string, keepOneIn: number) => {
   return text
     .split("\n")
     .map((l, i) => {
-      const m = /^("(?:[^"]|"")*","[^"]*",)(.*)$/.exec(l);
+      const m = /^("(?:[^"]|"")*","[^"]*",)([^\r]*)(\r?)$/.exec(l);
       if (i === 0 || !m || i % keepOneIn === 0) return l;
       const rest = m[2].split(",");
       rest[k] = "";
-      return m[1] + rest.join(",");
+      return m[1] + rest.join(",") + m[3];
     })
     .join("\n");
 };
@@ -82,7 +82,7 @@ const cases: Case[] = [
     text: cutAt(gcpText, 0.9),
     encoding: "latin1",
     error:
-      /^incomplete next to the release it would replace: .*ZW.* present in release GCB2020v18 \(id \d+\) but missing here/,
+      /^incomplete next to the release it would replace: 001, AE, GB, TC, TM and 15 more present in release GCB2020v18 \(id \d+\) but missing here/,
   },
   {
     name: "45% of the lines kept, spread over the whole file",
@@ -124,8 +124,7 @@ const cases: Case[] = [
     connector: openghgmap,
     text: filterLines(ghgText, (l) => !/^openGHGmap:DE [A-Z0-9]{3}:/.test(l)),
     encoding: "utf8",
-    error:
-      /: every sub-national territory of DE \(\d+\) present in release openGHGmap:R2021A \(id \d+\) is missing here/,
+    error: /: all 27 city territories of DE present in release openGHGmap:R2021A \(id \d+\) are missing here \(DE /,
   },
   {
     name: "one openGHGMap city in ten removed",
@@ -172,7 +171,9 @@ describe("a source's history is guarded against clearly incomplete releases", ()
     dir = fs.mkdtempSync(path.resolve("tests/out/history-"));
   });
 
+  const said: string[] = [];
   afterAll(async () => {
+    if (said.length) console.log(said.join("\n"));
     await t?.drop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -181,6 +182,9 @@ describe("a source's history is guarded against clearly incomplete releases", ()
     it(`refuses ${c.name}, saying why`, async () => {
       const file = write(c.name, c.text, c.encoding);
       const run = await runConnector(t.db, c.connector, { config: t.config, files: { data: file }, trigger: "test" });
+      // taken back if it was published after all, so that one failure does not spill into the next cases
+      if (run.releaseId !== undefined) await t.db.query(`delete from release where id = $1`, [run.releaseId]);
+      said.push(`${c.name}: ${run.error}`);
       expect(run.status).toBe("failed");
       expect(run.error).toMatch(c.error);
       const [stored] = await t.db.query<{ status: string; error: string }>(
@@ -250,7 +254,7 @@ describe("a source's history is guarded against clearly incomplete releases", ()
       `select status, error from run where connector = 'openghgmap' order by id desc limit 1`,
     );
     expect(last.status).toBe("failed");
-    expect(last.error).toMatch(/every sub-national territory of DE .*--force publishes it anyway/);
+    expect(last.error).toMatch(/all 27 city territories of DE .*--force publishes it anyway/);
     await expectPreviousKept();
 
     const forced = await ingest("--force");

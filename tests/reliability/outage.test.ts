@@ -32,6 +32,7 @@ describe("outages of PostgreSQL under `ogs serve`", () => {
   let base: string;
   let serverLog = "";
   let exited: number | null | undefined;
+  let dataDir: string | undefined;
   const figures: Record<string, number | string> = {};
 
   const ask = async (): Promise<Answer> => {
@@ -61,7 +62,7 @@ describe("outages of PostgreSQL under `ogs serve`", () => {
     await admin.connect();
     await admin.query("create database ogs");
     await admin.end();
-    const dataDir = fs.mkdtempSync(path.resolve("tests/out/outage-"));
+    dataDir = fs.mkdtempSync(path.resolve("tests/out/outage-"));
     const env = { DATABASE_URL: cluster.url("ogs"), OGS_DATA_DIR: dataDir };
     const db = await openDatabase(loadConfig(env));
     await migrate(db);
@@ -105,6 +106,7 @@ describe("outages of PostgreSQL under `ogs serve`", () => {
       await new Promise((resolve) => server?.once("exit", resolve));
     }
     await cluster?.remove();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("starts while the database is down and answers DATABASE_UNAVAILABLE at once, then serves when it is back", async () => {
@@ -180,7 +182,7 @@ describe("outages of PostgreSQL under `ogs serve`", () => {
         return ok ? ok.at + ok.ms - upAt : "none";
       })(),
     });
-    expect(answers.length).toBeGreaterThan(200);
+    expect(answers.length).toBeGreaterThan(100); // about 35 a second when the machine is idle
     expect(unexpected, JSON.stringify(unexpected.slice(0, 5))).toEqual([]); // never a 500, a reset or a timeout
     expect(failed.length).toBeGreaterThan(0); // the outage was seen
     expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(5000); // no request hangs
