@@ -4,20 +4,8 @@ import { useDatabase } from "../../db/client.ts";
 import { LIMITS } from "../../graphql/builder.ts";
 import { yoga } from "../../graphql/yoga.ts";
 import { type TestDatabase, testDrivers } from "../helpers/database.ts";
-import { loadedDatabase } from "../helpers/loaded.ts";
+import { API_SOURCES, loadedDatabase } from "../helpers/loaded.ts";
 
-const LOADED = [
-  "territories",
-  "gwp",
-  "gcp",
-  "edgar",
-  "climate-watch-cait",
-  "unfccc-annex1",
-  "owid",
-  "openclimate-gcb2022",
-  "openghgmap",
-  "unfccc-di",
-];
 
 /** a GraphQL answer: its shape is checked by the assertions, field by field */
 // biome-ignore lint/suspicious/noExplicitAny: answers are JSON whose shape each test asserts
@@ -54,7 +42,7 @@ const NESTED = `
 describe.each(testDrivers)("the GraphQL API on %s", (driver) => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await loadedDatabase(driver, LOADED);
+    t = await loadedDatabase(driver, API_SOURCES);
     useDatabase(t.db);
   });
   afterAll(async () => {

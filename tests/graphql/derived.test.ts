@@ -10,21 +10,8 @@ import { findConnector } from "../../connectors/registry.ts";
 import { useDatabase } from "../../db/client.ts";
 import { yoga } from "../../graphql/yoga.ts";
 import { type TestDatabase, testDrivers } from "../helpers/database.ts";
-import { loadedDatabase } from "../helpers/loaded.ts";
+import { API_SOURCES, loadedDatabase } from "../helpers/loaded.ts";
 
-/** The same list as tests/graphql/api.test.ts, so both files copy one template. */
-const LOADED = [
-  "territories",
-  "gwp",
-  "gcp",
-  "edgar",
-  "climate-watch-cait",
-  "unfccc-annex1",
-  "owid",
-  "openclimate-gcb2022",
-  "openghgmap",
-  "unfccc-di",
-];
 
 const gcpFile = path.join(import.meta.dirname, "../../data/emissions/gcp/GCB2020v18_MtCO2_flat.csv");
 const MEASURES = ["Total", "Coal", "Oil", "Gas", "Cement", "Flaring", "Other"];
@@ -71,7 +58,7 @@ const GCP_CO2 = `gas: "CO2", source: "gcp"`;
 describe.each(testDrivers)("derived metrics and discovery on %s", (driver) => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await loadedDatabase(driver, LOADED);
+    t = await loadedDatabase(driver, API_SOURCES);
     useDatabase(t.db);
   });
   afterAll(async () => {

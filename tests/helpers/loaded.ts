@@ -15,6 +15,20 @@ import { adminUrl, createPgDatabase, freshDatabase, type TestDatabase } from "./
 
 const root = path.join(import.meta.dirname, "../..");
 
+/** The sources the API tests read: one template shared by their files. */
+export const API_SOURCES = [
+  "territories",
+  "gwp",
+  "gcp",
+  "edgar",
+  "climate-watch-cait",
+  "unfccc-annex1",
+  "owid",
+  "openclimate-gcb2022",
+  "openghgmap",
+  "unfccc-di",
+];
+
 /** Every connector, in registry order: the default content of a loaded database. */
 export const ALL_SOURCES = connectors.map((c) => c.id);
 

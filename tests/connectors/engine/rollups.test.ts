@@ -7,27 +7,14 @@ import { type RollupRow, rollup } from "../../../core/rollup.ts";
 import { childrenWithPopulation } from "../../../db/queries/indicators.ts";
 import { gasCover, gasTree, sectorCover, slice } from "../../../db/queries/slice.ts";
 import type { TestDatabase } from "../../helpers/database.ts";
-import { loadedDatabase } from "../../helpers/loaded.ts";
+import { API_SOURCES, loadedDatabase } from "../../helpers/loaded.ts";
 
-/** the API tests' sources: the same template database */
-const LOADED = [
-  "territories",
-  "gwp",
-  "gcp",
-  "edgar",
-  "climate-watch-cait",
-  "unfccc-annex1",
-  "owid",
-  "openclimate-gcb2022",
-  "openghgmap",
-  "unfccc-di",
-];
 const TERRITORIES = ["001", "150", "FR", "FR-IDF", "FR-29", "US"];
 
 describe("precomputed roll-ups", () => {
   let t: TestDatabase;
   beforeAll(async () => {
-    t = await loadedDatabase("pg", LOADED);
+    t = await loadedDatabase("pg", API_SOURCES);
   });
   afterAll(async () => {
     await t?.drop();
