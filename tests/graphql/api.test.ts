@@ -6,7 +6,6 @@ import { yoga } from "../../graphql/yoga.ts";
 import { type TestDatabase, testDrivers } from "../helpers/database.ts";
 import { API_SOURCES, loadedDatabase } from "../helpers/loaded.ts";
 
-
 /** a GraphQL answer: its shape is checked by the assertions, field by field */
 // biome-ignore lint/suspicious/noExplicitAny: answers are JSON whose shape each test asserts
 type Data = Record<string, any>;

@@ -12,7 +12,6 @@ import { yoga } from "../../graphql/yoga.ts";
 import { type TestDatabase, testDrivers } from "../helpers/database.ts";
 import { API_SOURCES, loadedDatabase } from "../helpers/loaded.ts";
 
-
 const gcpFile = path.join(import.meta.dirname, "../../data/emissions/gcp/GCB2020v18_MtCO2_flat.csv");
 const MEASURES = ["Total", "Coal", "Oil", "Gas", "Cement", "Flaring", "Other"];
 
