@@ -227,24 +227,20 @@ export async function slice(sql: Sql, q: SliceQuery): Promise<SliceRow[]> {
         where e.release_id = any($11::int[]) and ${where.join(" and ")}
         ${subtrees}
       ),
-      -- the rows another row of the same release, territory and year covers (an ancestor sector or gas
-      -- within the request), as equality joins: linear in the rows, where a correlated scan would be quadratic
-      sanc as (select skey, sector_id, sector_id as anc_id from sreq union all select skey, sector_id, anc_id from scov),
-      ganc as (select gkey, gas_id, gas_id as anc_id from greq union all select gkey, gas_id, anc_id from gcov),
-      covered as (
-        select e.release_id, e.territory_id, e.year, e.skey, e.gkey, e.sector_id, e.gas_id
-        from e join sanc on sanc.skey = e.skey and sanc.sector_id = e.sector_id
-          join ganc on ganc.gkey = e.gkey and ganc.gas_id = e.gas_id
-          join e c on c.release_id = e.release_id and c.territory_id = e.territory_id and c.year = e.year
-            and c.skey = e.skey and c.gkey = e.gkey and c.sector_id = sanc.anc_id and c.gas_id = ganc.anc_id
-        where not e.sub and not c.sub and (sanc.anc_id, ganc.anc_id) <> (e.sector_id, e.gas_id)
-      ),
+      -- a row is left out when another row of the same release, territory and year covers it (an
+      -- ancestor sector or gas within the request). With no (row, covering) pair in the request (one
+      -- leaf sector and one gas: rankings and roll-ups over communes), nothing is compared at all
+      pairs as materialized (select 1 from scov union all select 1 from gcov limit 1),
       kept as (
-        select e.* from e where not exists (
-          select 1 from covered v
-          where v.release_id = e.release_id and v.territory_id = e.territory_id and v.year = e.year
-            and v.skey = e.skey and v.gkey = e.gkey and v.sector_id = e.sector_id and v.gas_id = e.gas_id
-        )
+        select e.* from e where case when e.sub or not (select exists (select 1 from pairs)) then true else not exists (
+          select 1 from e c
+          where c.release_id = e.release_id and c.territory_id = e.territory_id and c.year = e.year
+            and c.skey = e.skey and c.gkey = e.gkey and (c.sector_id, c.gas_id) <> (e.sector_id, e.gas_id)
+            and (c.sector_id = e.sector_id or exists (select 1 from scov
+                 where scov.skey = e.skey and scov.sector_id = e.sector_id and scov.anc_id = c.sector_id))
+            and (c.gas_id = e.gas_id or exists (select 1 from gcov
+                 where gcov.gkey = e.gkey and gcov.gas_id = e.gas_id and gcov.anc_id = c.gas_id))
+        ) end
       ),
       x as (
         select territory_id, release_id, year, skey, gkey, gas_id, gwp, sum(value) as value
