@@ -177,7 +177,7 @@ export function useHttpCache(options: HttpCacheOptions): Plugin {
       }
       headers.set("x-cache", "MISS");
       if (options.size > 0 && body.length <= MAX_ENTRY_CHARS && p.generation === generation) {
-        const kept = [...headers].filter(([name]) => KEPT_HEADERS.includes(name));
+        const kept = [...headers].filter(([name]) => KEPT_HEADERS.includes(name.toLowerCase())); // the Headers ponyfill keeps the case it was given
         entries.set(p.key, { etag, body, headers: kept, expires: Date.now() + options.maxAgeS * 1000 });
         while (entries.size > options.size) entries.delete(entries.keys().next().value as string);
       }
