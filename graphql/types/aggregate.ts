@@ -1,5 +1,6 @@
 // Aggregate (a rolled-up total with status and coverage), Breakdown, and the Territory fields that
 // return them: total, breakdown, perCapita, perGdp. Each batches all territories of a request.
+import type { ArgBuilder } from "@pothos/core";
 import { fromTonnes, type MassUnit } from "../../core/mass-unit.ts";
 import type { Rollup } from "../../core/rollup.ts";
 import { db } from "../../db/client.ts";
@@ -129,17 +130,23 @@ export const Aggregate = builder.objectRef<AggregateShape>("Aggregate").implemen
   }),
 });
 
-builder.prismaObjectFields("Territory", (t) => {
-  const args = {
-    year: t.arg.int({ required: true }),
-    gas: t.arg.string({ description: "a gas or basket code; default all greenhouse gases (GHG)" }),
-    sector: t.arg.string({ description: "a canonical sector code; default the total" }),
-    source: t.arg.string({ description: "a source id; needed when several sources have values" }),
-    release: t.arg.string({ description: "a release id or version of the source (default: its newest)" }),
-    asOf: t.arg({ type: "DateTime", description: "the releases as loaded at this time" }),
-    gwp: t.arg({ type: GwpSet, description: "convert masses to CO2e under this set; default as published" }),
-    unit: t.arg({ type: MassUnitEnum, defaultValue: "T" }),
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** The arguments that pick a slice of emissions, shared by every Territory field that answers one. */
+export function sliceArgs(arg: ArgBuilder<Types>) {
+  return {
+    gas: arg.string({ description: "a gas or basket code; default all greenhouse gases (GHG)" }),
+    sector: arg.string({ description: "a canonical sector code; default the total" }),
+    source: arg.string({ description: "a source id; needed when several sources have values" }),
+    release: arg.string({ description: "a release id or version of the source (default: its newest)" }),
+    asOf: arg({ type: "DateTime", description: "the releases as loaded at this time" }),
+    gwp: arg({ type: GwpSet, description: "convert masses to CO2e under this set; default as published" }),
+    unit: arg({ type: MassUnitEnum, defaultValue: "T" }),
   };
+}
+
+builder.prismaObjectFields("Territory", (t) => {
+  const args = { year: t.arg.int({ required: true }), ...sliceArgs(t.arg) };
   return {
     total: t.loadable({
       type: Aggregate,

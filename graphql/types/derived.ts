@@ -15,8 +15,8 @@ import {
   sharesOfWorld,
 } from "../derived.ts";
 import { reference } from "../request-cache.ts";
-import { Aggregate } from "./aggregate.ts";
-import { GwpSet, MassUnit as MassUnitEnum, ValueStatus } from "./enums.ts";
+import { Aggregate, sliceArgs } from "./aggregate.ts";
+import { MassUnit as MassUnitEnum, ValueStatus } from "./enums.ts";
 import { Release, Source } from "./source.ts";
 
 const Cumulative = builder.objectRef<CumulativeShape>("Cumulative").implement({
@@ -123,15 +123,7 @@ const Rank = builder.objectRef<{ ranking: LevelRanking; value: RankedValue; rank
 });
 
 builder.prismaObjectFields("Territory", (t) => {
-  const slice = {
-    gas: t.arg.string({ description: "a gas or basket code; default all greenhouse gases (GHG)" }),
-    sector: t.arg.string({ description: "a canonical sector code; default the total" }),
-    source: t.arg.string({ description: "a source id; needed when several sources have values" }),
-    release: t.arg.string({ description: "a release id or version of the source (default: its newest)" }),
-    asOf: t.arg({ type: "DateTime", description: "the releases as loaded at this time" }),
-    gwp: t.arg({ type: GwpSet, description: "convert masses to CO2e under this set; default as published" }),
-    unit: t.arg({ type: MassUnitEnum, defaultValue: "T" }),
-  };
+  const slice = sliceArgs(t.arg);
   return {
     cumulative: t.loadable({
       type: Cumulative,

@@ -1,6 +1,6 @@
 // Source, Release, Run: provenance and freshness. Query.sources, Query.releaseDiff.
 import { db } from "../../db/client.ts";
-import { diffReleases } from "../../db/queries/releases.ts";
+import { diffReleases, type ReleaseChange as ReleaseChangeRow } from "../../db/queries/releases.ts";
 import { builder } from "../builder.ts";
 import { clientError } from "../errors.ts";
 import { releases } from "../request-cache.ts";
@@ -157,15 +157,7 @@ interface DiffShape {
   removed: number;
   changed: number;
   unchanged: number;
-  changes: {
-    territoryCode: string;
-    sector: string;
-    sourceSector: string;
-    gas: string;
-    year: number;
-    before: number | null;
-    after: number | null;
-  }[];
+  changes: ReleaseChangeRow[];
 }
 
 const ReleaseChange = builder.objectRef<DiffShape["changes"][number]>("ReleaseChange").implement({
