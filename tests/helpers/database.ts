@@ -55,10 +55,19 @@ export async function freshDatabase(
     await migrate(db);
     return { db, config, drop: () => db.close() };
   }
-  const created = await createPgDatabase();
-  const config = loadConfig({ DATABASE_URL: created.url, OGS_DATA_DIR: dataDir, ...env });
+  const t = await openPgTestDatabase(await createPgDatabase(), { OGS_DATA_DIR: dataDir, ...env }, options);
+  await migrate(t.db);
+  return t;
+}
+
+/** Opens a database made by createPgDatabase; drop() closes it and drops it. */
+export async function openPgTestDatabase(
+  created: { url: string; drop: () => Promise<void> },
+  env: Record<string, string>,
+  options: OpenOptions = {},
+): Promise<TestDatabase> {
+  const config = loadConfig({ DATABASE_URL: created.url, ...env });
   const db = await openDatabase(config, options);
-  await migrate(db);
   return {
     db,
     config,

@@ -11,7 +11,7 @@ import { connectors, findConnector } from "../../connectors/registry.ts";
 import { loadConfig } from "../../core/config.ts";
 import { openDatabase } from "../../db/client.ts";
 import { seed } from "../../db/seed.ts";
-import { adminUrl, createPgDatabase, freshDatabase, type TestDatabase } from "./database.ts";
+import { adminUrl, createPgDatabase, freshDatabase, openPgTestDatabase, type TestDatabase } from "./database.ts";
 
 const root = path.join(import.meta.dirname, "../..");
 
@@ -89,18 +89,7 @@ export async function loadedDatabase(driver: "pglite" | "pg", ids: string[] = AL
         await admin.end();
       }
     });
-    const created = await createPgDatabase(template);
-    const config = loadConfig({ DATABASE_URL: created.url, OGS_DATA_DIR: `tests/out/data-${process.pid}` });
-    const db = await openDatabase(config);
-    return {
-      db,
-      config,
-      url: created.url,
-      async drop() {
-        await db.close();
-        await created.drop();
-      },
-    };
+    return openPgTestDatabase(await createPgDatabase(template), { OGS_DATA_DIR: `tests/out/data-${process.pid}` });
   }
   const dump = path.join(root, `tests/out/pglite-${key}.tar.gz`);
   await withLock(key, async () => {
