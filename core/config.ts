@@ -23,6 +23,7 @@ const schema = z.object({
   OGS_CORS_ORIGINS: z.string().default("*"),
   OGS_CACHE_MAX_AGE_S: z.coerce.number().int().min(0).default(60),
   OGS_RESPONSE_CACHE_SIZE: z.coerce.number().int().min(0).default(1000),
+  OGS_CATALOG_MAX_AGE_S: z.coerce.number().min(0).default(5),
   OGS_PERSISTED_ONLY: z.enum(["true", "false", "1", "0"]).default("false"),
   OGS_PERSISTED_OPERATIONS: z.string().optional(),
   OGS_RATE_LIMIT_ANON: z.coerce.number().int().min(0).default(300),
@@ -41,6 +42,9 @@ export interface ApiConfig {
   cacheMaxAgeS: number;
   /** entries of the in-process response cache */
   responseCacheSize: number;
+  /** how long a process keeps the catalog (reference data, release list) before reading it again; a
+   *  publish in the same process drops it at once (graphql/catalog.ts) */
+  catalogMaxAgeS: number;
   /** refuse documents that are not in the persisted operations manifest */
   persistedOnly: boolean;
   /** JSON manifest of trusted documents: { "<sha256 of the document>": "<document>" } */
@@ -134,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .filter(Boolean),
       cacheMaxAgeS: e.OGS_CACHE_MAX_AGE_S,
       responseCacheSize: e.OGS_RESPONSE_CACHE_SIZE,
+      catalogMaxAgeS: e.OGS_CATALOG_MAX_AGE_S,
       persistedOnly,
       persistedOperations: e.OGS_PERSISTED_OPERATIONS ? path.resolve(e.OGS_PERSISTED_OPERATIONS) : undefined,
       rateLimitAnon: e.OGS_RATE_LIMIT_ANON,

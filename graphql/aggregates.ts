@@ -22,6 +22,12 @@ export interface SliceArgs {
   unit?: MassUnit | null;
 }
 
+/** A roll-up with its children (their values and coverage), and the children themselves. */
+export interface RollupDetail {
+  rollup: Rollup;
+  children: ChildRow[];
+}
+
 /** One rolled-up value: what the Aggregate type shows. */
 export interface AggregateShape {
   territoryId: number;
@@ -29,8 +35,10 @@ export interface AggregateShape {
   release: ReleaseRow;
   year: number;
   unit: MassUnit;
-  rollup: Rollup;
-  children: ChildRow[];
+  /** the value and how it was obtained */
+  rollup: Pick<Rollup, "value" | "status" | "reported">;
+  /** the whole roll-up, children and coverage included: read only when a field asks for them */
+  detail: () => Promise<RollupDetail>;
 }
 
 export interface PartResult {
@@ -139,26 +147,95 @@ export function oneSource<T extends { source: string }>(
   return parts[0];
 }
 
-/** The total of each territory for the slice: REPORTED, DERIVED or PARTIAL, or null without data. */
+/**
+ * The total of each territory for the slice: REPORTED, DERIVED or PARTIAL, or null without data.
+ *
+ * When the slice reads one source's release, a territory that reports its own value is REPORTED
+ * whatever lies below it, so its total needs only its own rows (one statement for all of them); the
+ * roll-up of its children (sumOfChildren, coverage) is computed only if a field asks for it, once for
+ * the whole batch. Territories without their own value, or a slice over several sources (where the
+ * children may answer from another source: SOURCE_REQUIRED), take the whole roll-up at once.
+ */
 export async function totals(
   ctx: Context,
   territoryIds: readonly number[],
   args: SliceArgs,
 ): Promise<(AggregateShape | Error | null)[]> {
-  const all = await rollups(ctx, territoryIds, args, [args.sector ?? null], [args.gas ?? null]);
+  const covers: [(string | null)[], (string | null)[]] = [[args.sector ?? null], [args.gas ?? null]];
+  const selected = await releases(ctx, {
+    sources: args.source ? [args.source] : null,
+    release: args.release,
+    asOf: args.asOf,
+  });
+  const own =
+    selected.length === 1 ? await ownTotals(ctx, territoryIds, args, selected) : new Map<number, Rollup | Error>();
+  const reportedIds = territoryIds.filter((id) => own.has(id));
+  const restIds = territoryIds.filter((id) => !own.has(id));
+  const rest = restIds.length ? await rollups(ctx, restIds, args, ...covers) : new Map<number, TerritoryRollups>();
+  let reportedDetails: Promise<Map<number, TerritoryRollups>> | undefined;
+  const shape = (id: number, part: { source: string; release: ReleaseRow }, rollup: AggregateShape["rollup"]) => ({
+    territoryId: id,
+    source: part.source,
+    release: part.release,
+    year: args.year,
+    unit: args.unit ?? "T",
+    rollup,
+  });
   return territoryIds.map((id) => {
-    const { parts, children } = all.get(id)!;
+    const mine = own.get(id);
+    if (mine instanceof Error) return mine;
+    if (mine) {
+      const detail = async (): Promise<RollupDetail> => {
+        reportedDetails ??= rollups(ctx, reportedIds, args, ...covers);
+        const { parts, children } = (await reportedDetails).get(id)!;
+        const result = parts[0]?.result;
+        if (result instanceof Error) throw result;
+        if (!result) throw new Error(`territory ${id} reports a value but has no roll-up`);
+        return { rollup: result, children };
+      };
+      return { ...shape(id, { source: selected[0].sourceId, release: selected[0] }, mine), detail };
+    }
+    const { parts, children } = rest.get(id)!;
     const part = oneSource(parts, args.source);
     if (part === null || part instanceof Error) return part;
     if (part.result instanceof Error) return part.result;
-    return {
-      territoryId: id,
-      source: part.source,
-      release: part.release,
-      year: args.year,
-      unit: args.unit ?? "T",
-      rollup: part.result,
-      children,
-    };
+    const detail = { rollup: part.result, children };
+    return { ...shape(id, part, part.result), detail: async () => detail };
   });
+}
+
+/** The value each territory reports itself for a one-source slice (one statement); absent when none. */
+async function ownTotals(
+  ctx: Context,
+  territoryIds: readonly number[],
+  args: SliceArgs,
+  selected: ReleaseRow[],
+): Promise<Map<number, Rollup | Error>> {
+  const ref = await reference(ctx);
+  const gas = checkCode(ref, "gas", args.gas);
+  checkCode(ref, "sector", args.sector);
+  const rows = await slice(db(), {
+    territoryIds: [...territoryIds],
+    releaseIds: selected.map((r) => r.id),
+    sectors: [sectorCover(ref.sectors, args.sector ?? null)],
+    gases: [gasCover(ref.gasTree, gas)],
+    yearFrom: args.year,
+    yearTo: args.year,
+  });
+  const byTerritory = new Map<number, RollupRow[]>();
+  for (const r of rows) {
+    const list = byTerritory.get(r.territoryId) ?? [];
+    list.push({ ...toRollupRow(r), ancestors: [] });
+    byTerritory.set(r.territoryId, list);
+  }
+  const result = new Map<number, Rollup | Error>();
+  for (const [id, list] of byTerritory) {
+    try {
+      const r = rollup(id, list, [], args.gwp ?? null, ref.gwp);
+      if (r) result.set(id, r);
+    } catch (e) {
+      result.set(id, asClientError(e) as Error);
+    }
+  }
+  return result;
 }

@@ -254,7 +254,7 @@ export async function sharesOfWorld(
       year: args.year,
       unit: a.unit,
       rollup: w.result,
-      children,
+      detail: async () => ({ rollup: w.result as Rollup, children }),
     };
     return { aggregate: a, world: worldShape };
   });

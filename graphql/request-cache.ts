@@ -1,12 +1,9 @@
-// Per-request caches of the reference data every aggregate needs (sectors, gases, GWP values,
-// sources, release selections): each is read once per request, whatever the number of territories.
+// Per-request caches: the catalog (reference data and releases, see graphql/catalog.ts) as the
+// request first saw it, the release selections, and any value computed once per request and key.
 import { createContextCache } from "@pothos/core";
-import { type GwpTable, gwpTable } from "../core/gwp.ts";
-import { db } from "../db/client.ts";
-import { type ReleaseRow, type ReleaseSelection, selectReleases } from "../db/queries/releases.ts";
-import { gasTree, type TreeNode } from "../db/queries/slice.ts";
-import type { Gas, Sector, Source } from "../generated/prisma/client.ts";
+import type { ReleaseRow, ReleaseSelection } from "../db/queries/releases.ts";
 import type { Context } from "./builder.ts";
+import { type Catalog, catalog, pickReleases, type Reference } from "./catalog.ts";
 import { dependOn } from "./dependencies.ts";
 import { clientError } from "./errors.ts";
 
@@ -23,41 +20,13 @@ export function memo<T>(ctx: Context, key: string, fn: () => Promise<T>): Promis
   return p;
 }
 
-export interface Reference {
-  sectors: Sector[];
-  sectorById: Map<number, Sector>;
-  sectorByCode: Map<string, Sector>;
-  gases: Gas[];
-  gasById: Map<number, Gas>;
-  gasByCode: Map<string, Gas>;
-  gasTree: TreeNode[];
-  gwp: GwpTable;
-  sources: Map<string, Source>;
+/** The catalog (graphql/catalog.ts) as this request first saw it: one request never mixes two. */
+function requestCatalog(ctx: Context): Promise<Catalog> {
+  return memo(ctx, "catalog", catalog);
 }
 
-export function reference(ctx: Context): Promise<Reference> {
-  return memo(ctx, "reference", async () => {
-    const prisma = db().prisma;
-    const [sectors, gases, gwps, sources] = await Promise.all([
-      prisma.sector.findMany({ orderBy: { id: "asc" } }),
-      prisma.gas.findMany({ orderBy: { id: "asc" } }),
-      db().query<{ gas: string; set: string; horizon: number; value: number }>(
-        `select g.code as gas, v.set, v.horizon, v.value from gwp_value v join gas g on g.id = v.gas_id`,
-      ),
-      prisma.source.findMany(),
-    ]);
-    return {
-      sectors,
-      sectorById: new Map(sectors.map((s) => [s.id, s])),
-      sectorByCode: new Map(sectors.map((s) => [s.code, s])),
-      gases,
-      gasById: new Map(gases.map((g) => [g.id, g])),
-      gasByCode: new Map(gases.map((g) => [g.code, g])),
-      gasTree: gasTree(gases),
-      gwp: gwpTable(gwps.map((g) => ({ ...g, value: Number(g.value) }))),
-      sources: new Map(sources.map((s) => [s.id, s])),
-    };
-  });
+export async function reference(ctx: Context): Promise<Reference> {
+  return (await requestCatalog(ctx)).reference;
 }
 
 /**
@@ -70,7 +39,7 @@ export function releases(ctx: Context, selection: ReleaseSelection): Promise<Rel
   const key = `releases:${JSON.stringify([selection.sources ?? null, selection.release ?? null, selection.asOf ?? null])}`;
   dependOn(ctx, selection.sources?.length ? selection.sources : "*"); // the answer's ETag follows these releases
   return memo(ctx, key, async () => {
-    const selected = await selectReleases(db(), selection);
+    const selected = pickReleases((await requestCatalog(ctx)).releases, selection);
     const name = selection.release;
     if (name != null) {
       const among = selection.sources?.length ? ` of ${selection.sources.join(", ")}` : "";

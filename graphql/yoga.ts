@@ -5,6 +5,7 @@
 import { createYoga } from "graphql-yoga";
 import { type Config, loadConfig } from "../core/config.ts";
 import { useCsvExport } from "../server/export-csv.ts";
+import { setCatalogMaxAge } from "./catalog.ts";
 import { useQueryLimits } from "./limits.ts";
 import { maskErrors } from "./plugins/mask-errors.ts";
 import { useAdminAuth } from "./plugins/use-admin-auth.ts";
@@ -19,6 +20,7 @@ import { schema } from "./schema.ts";
 /** The API with a configuration (tests build one per setting; the process uses `yoga` below). */
 export function createApi(config: Config) {
   const api = config.api;
+  setCatalogMaxAge(api.catalogMaxAgeS * 1000);
   return createYoga({
     schema,
     graphqlEndpoint: "/graphql",

@@ -40,24 +40,18 @@ export interface ChildRow extends TerritoryRef {
 /** The children in the tree of every parent, with their population nearest to `year` (else the sum of their communes'). */
 export async function childrenWithPopulation(sql: Sql, parentIds: number[], year: number): Promise<ChildRow[]> {
   if (!parentIds.length) return [];
+  // per child: its own figure nearest to the year (primary key order), else the sum of its communes'
   const rows = await sql.query<ChildRow>(
-    `with kids as (select ${territoryColumns} from territory t where t.parent_id = any($1::int[]) and t.level <> all($3::text[])),
-     own as (
-       select distinct on (i.territory_id) i.territory_id, i.value from indicator i
-       where i.territory_id in (select id from kids) and i.indicator = 'population'
-       order by i.territory_id, abs(i.year - $2), i.year, i.source_id
-     ),
-     -- a region or department without its own figure: the sum of its communes
-     communes as (
-       select a.ancestor_id as id, sum(i.value) as value from territory_ancestor a
-         join territory c on c.id = a.territory_id and c.level = 'commune'
-         join indicator i on i.territory_id = c.id and i.indicator = 'population'
-       where a.ancestor_id in (select id from kids where id not in (select territory_id from own))
-       group by a.ancestor_id
-     )
-     select kids.*, coalesce(own.value, communes.value) as population
-     from kids left join own on own.territory_id = kids.id left join communes on communes.id = kids.id
-     order by kids.code`,
+    `select ${territoryColumns}, coalesce(
+       (select i.value from indicator i where i.territory_id = t.id and i.indicator = 'population'
+        order by abs(i.year - $2), i.year, i.source_id limit 1),
+       (select sum(i.value) from territory_ancestor a
+          join territory c on c.id = a.territory_id and c.level = 'commune'
+          join indicator i on i.territory_id = c.id and i.indicator = 'population'
+        where a.ancestor_id = t.id)
+     ) as population
+     from territory t where t.parent_id = any($1::int[]) and t.level <> all($3::text[])
+     order by t.code`,
     [parentIds, year, OUTSIDE_TREE],
   );
   return rows.map((r) => ({ ...r, population: r.population === null ? null : Number(r.population) }));

@@ -208,12 +208,24 @@ export async function slice(sql: Sql, q: SliceQuery): Promise<SliceRow[]> {
     ? `, case when x.territory_id < 0 then array[-x.territory_id] || ${ancestorsOf("-x.territory_id")}
          else ${ancestorsOf("x.territory_id")} end as ancestors`
     : "";
+  // the requested key of a row: with one cover it is 0 and the cover is a filter (the usual total,
+  // ranking or roll-up), with several (breakdowns) a join on the (key, id) pairs
+  const keyed = (t: string) => {
+    const one = (covers: Cover[], ids: string, req: string, key: string, column: string) =>
+      covers.length === 1
+        ? { key: `0 as ${key}`, join: "", filter: ` and ${t}.${column} = any(${ids}::int[])` }
+        : { key: `${req}.${key}`, join: ` join ${req} on ${req}.${column} = ${t}.${column}`, filter: "" };
+    const sk = one(q.sectors, "$2", "sreq", "skey", "sector_id");
+    const gk = one(q.gases, "$7", "greq", "gkey", "gas_id");
+    return { keys: `${sk.key}, ${gk.key}`, joins: sk.join + gk.join, filters: sk.filter + gk.filter };
+  };
+  const ek = keyed("e");
+  const rk = keyed("r");
   const subtrees = precomputed
     ? `union all
-        select true, r.release_id, -r.territory_id, r.year, r.sector_id, r.gas_id, nullif(r.gwp, ''), r.value, sreq.skey, greq.gkey
-        from emission_rollup r join pre on pre.id = r.territory_id
-          join sreq on sreq.sector_id = r.sector_id join greq on greq.gas_id = r.gas_id
-        where r.release_id = any($11::int[])${years.map((y) => ` and r.${y}`).join("")}`
+        select true, r.release_id, -r.territory_id, r.year, r.sector_id, r.gas_id, nullif(r.gwp, ''), r.value, ${rk.keys}
+        from emission_rollup r join pre on pre.id = r.territory_id${rk.joins}
+        where r.release_id = any($11::int[])${rk.filters}${years.map((y) => ` and r.${y}`).join("")}`
     : "";
   const rows = await sql.query<SliceRow>(
     `with sreq as (select * from unnest($1::int[], $2::int[]) as r(skey, sector_id)),
@@ -222,25 +234,25 @@ export async function slice(sql: Sql, q: SliceQuery): Promise<SliceRow[]> {
       gcov as (select * from unnest($8::int[], $9::int[], $10::int[]) as r(gkey, gas_id, anc_id)),
       ${pre}
       e as materialized (
-        select false as sub, e.release_id, e.territory_id, e.year, e.sector_id, e.gas_id, e.gwp, e.value, sreq.skey, greq.gkey
-        from emission e join sreq on sreq.sector_id = e.sector_id join greq on greq.gas_id = e.gas_id
-        where e.release_id = any($11::int[]) and ${where.join(" and ")}
+        select false as sub, e.release_id, e.territory_id, e.year, e.sector_id, e.gas_id, e.gwp, e.value, ${ek.keys}
+        from emission e${ek.joins}
+        where e.release_id = any($11::int[])${ek.filters} and ${where.join(" and ")}
         ${subtrees}
       ),
       -- a row is left out when another row of the same release, territory and year covers it (an
-      -- ancestor sector or gas within the request). With no (row, covering) pair in the request (one
-      -- leaf sector and one gas: rankings and roll-ups over communes), nothing is compared at all
-      pairs as materialized (select 1 from scov union all select 1 from gcov limit 1),
+      -- ancestor sector or gas within the request): an anti-join, hashed on the row's key
       kept as (
-        select e.* from e where case when e.sub or not (select exists (select 1 from pairs)) then true else not exists (
+        select e.* from e where e.sub
+        union all
+        select e.* from e where not e.sub and not exists (
           select 1 from e c
           where c.release_id = e.release_id and c.territory_id = e.territory_id and c.year = e.year
-            and c.skey = e.skey and c.gkey = e.gkey and (c.sector_id, c.gas_id) <> (e.sector_id, e.gas_id)
+            and c.skey = e.skey and c.gkey = e.gkey and not c.sub and (c.sector_id, c.gas_id) <> (e.sector_id, e.gas_id)
             and (c.sector_id = e.sector_id or exists (select 1 from scov
                  where scov.skey = e.skey and scov.sector_id = e.sector_id and scov.anc_id = c.sector_id))
             and (c.gas_id = e.gas_id or exists (select 1 from gcov
                  where gcov.gkey = e.gkey and gcov.gas_id = e.gas_id and gcov.anc_id = c.gas_id))
-        ) end
+        )
       ),
       x as (
         select territory_id, release_id, year, skey, gkey, gas_id, gwp, sum(value) as value

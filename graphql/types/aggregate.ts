@@ -9,7 +9,7 @@ import type { ChildRow } from "../../db/queries/indicators.ts";
 import { nearestIndicator, territoriesById } from "../../db/queries/indicators.ts";
 import type { ReleaseRow } from "../../db/queries/releases.ts";
 import type { RejectedRow as RejectedRowModel, Territory as TerritoryRow } from "../../generated/prisma/client.ts";
-import { type AggregateShape, oneSource, rollups, type SliceArgs, totals } from "../aggregates.ts";
+import { type AggregateShape, oneSource, type RollupDetail, rollups, type SliceArgs, totals } from "../aggregates.ts";
 import { builder, type Context } from "../builder.ts";
 import { reference } from "../request-cache.ts";
 import { BreakdownBy, GwpSet, MassUnit as MassUnitEnum, ValueStatus } from "./enums.ts";
@@ -26,23 +26,24 @@ const toTerritory = (c: ChildRow): TerritoryRow => ({
   depth: c.depth,
 });
 
-const Coverage = builder.objectRef<AggregateShape>("Coverage").implement({
+interface CoverageShape extends RollupDetail {
+  release: ReleaseRow;
+}
+
+const Coverage = builder.objectRef<CoverageShape>("Coverage").implement({
   description: "How much of a territory's children have a value for the slice",
   fields: (t) => ({
-    children: t.int({ resolve: (a) => a.rollup.coverage.children }),
-    childrenWithData: t.int({ resolve: (a) => a.rollup.coverage.childrenWithData }),
+    children: t.int({ resolve: (c) => c.rollup.coverage.children }),
+    childrenWithData: t.int({ resolve: (c) => c.rollup.coverage.childrenWithData }),
     populationShare: t.float({
       nullable: true,
       description: "population of the children with data over the population of all children (nearest year)",
-      resolve: (a) => a.rollup.coverage.populationShare,
+      resolve: (c) => c.rollup.coverage.populationShare,
     }),
     missing: t.field({
       type: [Territory],
       description: "children without a value (not published, or rejected at load)",
-      resolve: (a) => {
-        const missing = new Set(a.rollup.coverage.missing);
-        return a.children.filter((c) => missing.has(c.id)).map(toTerritory);
-      },
+      resolve: (c) => missingOf(c).map(toTerritory),
     }),
     missingRejected: t.loadableList({
       type: MissingChild,
@@ -50,14 +51,16 @@ const Coverage = builder.objectRef<AggregateShape>("Coverage").implement({
         "each child without a value, with the rows of the run that loaded this release that name it and were rejected (empty when it was simply not published)",
       args: { first: t.arg.int({ defaultValue: 5, description: "rejected rows per child, in file order" }) },
       load: (keys: string[], _ctx) => missingChildren(keys),
-      resolve: (a, args) => {
-        const missing = new Set(a.rollup.coverage.missing);
-        const ids = a.children.filter((c) => missing.has(c.id)).map((c) => c.id);
-        return JSON.stringify([a.release.runId, Math.min(Math.max(args.first ?? 5, 0), 100), ids]);
-      },
+      resolve: (c, args) =>
+        JSON.stringify([c.release.runId, Math.min(Math.max(args.first ?? 5, 0), 100), missingOf(c).map((m) => m.id)]),
     }),
   }),
 });
+
+function missingOf(c: RollupDetail): ChildRow[] {
+  const missing = new Set(c.rollup.coverage.missing);
+  return c.children.filter((child) => missing.has(child.id));
+}
 
 interface MissingChildShape {
   territory: TerritoryRow;
@@ -112,16 +115,19 @@ export const Aggregate = builder.objectRef<AggregateShape>("Aggregate").implemen
     year: t.exposeInt("year"),
     status: t.field({ type: ValueStatus, resolve: (a) => a.rollup.status }),
     reported: t.float({ nullable: true, resolve: (a) => value(a.rollup.reported?.tonnes, a.unit) }),
-    sumOfChildren: t.float({ nullable: true, resolve: (a) => value(a.rollup.children?.tonnes, a.unit) }),
+    sumOfChildren: t.float({
+      nullable: true,
+      resolve: async (a) => value((await a.detail()).rollup.children?.tonnes, a.unit),
+    }),
     reportedMinusChildren: t.float({
       nullable: true,
       description: "reported value minus the sum of the children's values, when both exist",
-      resolve: (a) =>
-        a.rollup.reported && a.rollup.children
-          ? value(a.rollup.reported.tonnes - a.rollup.children.tonnes, a.unit)
-          : null,
+      resolve: async (a) => {
+        const { reported, children } = (await a.detail()).rollup;
+        return reported && children ? value(reported.tonnes - children.tonnes, a.unit) : null;
+      },
     }),
-    coverage: t.field({ type: Coverage, resolve: (a) => a }),
+    coverage: t.field({ type: Coverage, resolve: async (a) => ({ ...(await a.detail()), release: a.release }) }),
     source: t.field({
       type: Source,
       resolve: async (a, _args, ctx) => (await reference(ctx)).sources.get(a.source)!,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runConnector } from "../../connectors/engine/run.ts";
 import { findConnector } from "../../connectors/registry.ts";
 import { useDatabase } from "../../db/client.ts";
+import { forgetCatalog } from "../../graphql/catalog.ts";
 import { yoga } from "../../graphql/yoga.ts";
 import { type TestDatabase, testDrivers } from "../helpers/database.ts";
 import { API_SOURCES, loadedDatabase } from "../helpers/loaded.ts";
@@ -169,6 +170,7 @@ describe.each(testDrivers)("derived metrics and discovery on %s", (driver) => {
 
   it("answers derived fields for every EU27 member in a bounded number of statements", async () => {
     const count = async (code: string) => {
+      forgetCatalog(); // each request reads the catalog: the counts compare like with like
       const before = t.db.statements.count;
       const data = await ok(`{ territory(code: "${code}") { members { code
         cumulative(yearFrom: 2010, yearTo: 2018, ${GCP_CO2}) { value }
@@ -182,7 +184,10 @@ describe.each(testDrivers)("derived metrics and discovery on %s", (driver) => {
     const small = await count("FR-EPCI-200060457");
     expect(eu.data.territory.members).toHaveLength(27);
     expect(eu.data.territory.members.every((m: Data) => m.rank.rank > 0)).toBe(true);
-    expect(eu.statements).toBe(small.statements);
+    // bounded whatever the number of members: the countries report their own values (one slice), the
+    // communes take the roll-up (two statements more)
+    expect(eu.statements).toBeLessThanOrEqual(small.statements);
+    expect(eu.statements).toBeLessThan(27);
     console.log(`derived fields statements: EU27 ${eu.statements}, 2 communes ${small.statements}`);
   });
 
@@ -260,6 +265,7 @@ describe.each(testDrivers)("derived metrics and discovery on %s", (driver) => {
     expect(byVersion.territory.total).toEqual({ value: 331.725446, source: { id: "gcp" } });
     // two sources publishing under one version string: the name alone cannot choose
     await t.db.query(`update release set version = 'GCB2020v18' where source_id = 'openclimate-gcb2022'`);
+    forgetCatalog(); // a change behind the hub's back, as another process would make it
     try {
       const r = await gql(
         `{ territory(code: "FR") { total(year: 2018, gas: "CO2", release: "GCB2020v18") { value } } }`,
@@ -273,6 +279,7 @@ describe.each(testDrivers)("derived metrics and discovery on %s", (driver) => {
       await t.db.query(
         `update release set version = 'GCB2022:national_fossil_emissions:v1.0' where source_id = 'openclimate-gcb2022'`,
       );
+      forgetCatalog();
     }
   });
 

@@ -1,0 +1,120 @@
+// The catalog: the reference data every answer needs (sectors, gases, GWP values, sources) and the
+// list of releases, read once per process and kept for a short while instead of once per request.
+// A publish in this process (a run's commit, an admin switching a release) drops it at once; a
+// release published by another process (the ingest Lambda, `ogs ingest` beside `ogs serve`) is seen
+// within `maxAgeMs` (OGS_CATALOG_MAX_AGE_S). Kept per database, so a process that opens another one
+// (the tests) never reads the catalog of the first.
+import { onPublish } from "../connectors/engine/events.ts";
+import { type GwpTable, gwpTable } from "../core/gwp.ts";
+import { type Database, db } from "../db/client.ts";
+import { type ReleaseRow, type ReleaseSelection, releaseColumns } from "../db/queries/releases.ts";
+import { gasTree, type TreeNode } from "../db/queries/slice.ts";
+import type { Gas, Sector, Source } from "../generated/prisma/client.ts";
+
+export interface Reference {
+  sectors: Sector[];
+  sectorById: Map<number, Sector>;
+  sectorByCode: Map<string, Sector>;
+  gases: Gas[];
+  gasById: Map<number, Gas>;
+  gasByCode: Map<string, Gas>;
+  gasTree: TreeNode[];
+  gwp: GwpTable;
+  sources: Map<string, Source>;
+}
+
+export interface Catalog {
+  reference: Reference;
+  /** every release, active or not, in id order */
+  releases: ReleaseRow[];
+}
+
+interface Entry {
+  catalog: Promise<Catalog>;
+  expires: number;
+  /** the publish count when it was read: a later publish in this process outdates it */
+  generation: number;
+}
+
+let maxAgeMs = 5_000;
+let generation = 0;
+const entries = new WeakMap<Database, Entry>();
+onPublish(() => {
+  generation++;
+});
+
+/** How long a catalog is kept (0: read on every request); createApi sets it from the configuration. */
+export function setCatalogMaxAge(ms: number): void {
+  maxAgeMs = ms;
+  generation++;
+}
+
+/** Drops every kept catalog: after a change made behind the hub's back (raw SQL in a test or a script). */
+export function forgetCatalog(): void {
+  generation++;
+}
+
+/** The catalog of the current database: kept, or read in one round of statements (concurrent callers share it). */
+export function catalog(): Promise<Catalog> {
+  const database = db();
+  const now = Date.now();
+  const entry = entries.get(database);
+  if (entry && entry.expires > now && entry.generation === generation) return entry.catalog;
+  const fresh: Entry = { catalog: readCatalog(database), expires: now + maxAgeMs, generation };
+  entries.set(database, fresh);
+  fresh.catalog.catch(() => {
+    if (entries.get(database) === fresh) entries.delete(database); // a failed read is not kept
+  });
+  return fresh.catalog;
+}
+
+async function readCatalog(database: Database): Promise<Catalog> {
+  const prisma = database.prisma;
+  const [sectors, gases, gwps, sources, releases] = await Promise.all([
+    prisma.sector.findMany({ orderBy: { id: "asc" } }),
+    prisma.gas.findMany({ orderBy: { id: "asc" } }),
+    database.query<{ gas: string; set: string; horizon: number; value: number }>(
+      `select g.code as gas, v.set, v.horizon, v.value from gwp_value v join gas g on g.id = v.gas_id`,
+    ),
+    prisma.source.findMany(),
+    database.query<ReleaseRow>(`select ${releaseColumns} from release r order by r.id`),
+  ]);
+  return {
+    reference: {
+      sectors,
+      sectorById: new Map(sectors.map((s) => [s.id, s])),
+      sectorByCode: new Map(sectors.map((s) => [s.code, s])),
+      gases,
+      gasById: new Map(gases.map((g) => [g.id, g])),
+      gasByCode: new Map(gases.map((g) => [g.code, g])),
+      gasTree: gasTree(gases),
+      gwp: gwpTable(gwps.map((g) => ({ ...g, value: Number(g.value) }))),
+      sources: new Map(sources.map((s) => [s.id, s])),
+    },
+    releases,
+  };
+}
+
+/**
+ * One release per source, by the rules of db/queries/releases.ts selectReleases (which states them
+ * in SQL): among the releases of the asked sources loaded by `asOf`, the active ones, or those
+ * whose id or version is `release`; of those, the newest loaded (then the highest id). By source id.
+ */
+export function pickReleases(all: ReleaseRow[], selection: ReleaseSelection): ReleaseRow[] {
+  const sources = selection.sources?.length ? new Set(selection.sources) : null;
+  const asOf = selection.asOf?.getTime() ?? null;
+  const name = selection.release ?? null;
+  const best = new Map<string, ReleaseRow>();
+  for (const r of all) {
+    if (sources && !sources.has(r.sourceId)) continue;
+    if (asOf !== null && r.loadedAt.getTime() > asOf) continue;
+    if (name === null ? !r.active : String(r.id) !== name && r.version !== name) continue;
+    const current = best.get(r.sourceId);
+    const newer =
+      !current ||
+      r.loadedAt.getTime() > current.loadedAt.getTime() ||
+      (r.loadedAt.getTime() === current.loadedAt.getTime() && r.id > current.id);
+    if (newer) best.set(r.sourceId, r);
+  }
+  return [...best.values()].sort((a, b) => (a.sourceId < b.sourceId ? -1 : a.sourceId > b.sourceId ? 1 : 0));
+}
