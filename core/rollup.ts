@@ -13,7 +13,6 @@ export interface RollupRow extends Quantity {
 
 export interface ChildInfo {
   id: number;
-  population: number | null;
 }
 
 export interface Rollup {
@@ -23,7 +22,7 @@ export interface Rollup {
   /** sum of the children's values (reported or derived), when at least one child has one */
   children: Sum | null;
   childValues: Map<number, { value: Sum; status: ValueStatus }>;
-  coverage: { children: number; childrenWithData: number; populationShare: number | null; missing: number[] };
+  coverage: { children: number; childrenWithData: number; missing: number[] };
 }
 
 /**
@@ -76,9 +75,6 @@ export function rollup(
     : null;
   const value = reported ?? childrenSum ?? derivedOf(territoryId);
   if (!value) return null;
-  const populated = children.filter((c) => c.population !== null);
-  const population = populated.reduce((a, c) => a + c.population!, 0);
-  const populationWithData = populated.filter((c) => childValues.has(c.id)).reduce((a, c) => a + c.population!, 0);
   return {
     value,
     status: reported ? "REPORTED" : withData.length === children.length && children.length > 0 ? "DERIVED" : "PARTIAL",
@@ -88,8 +84,24 @@ export function rollup(
     coverage: {
       children: children.length,
       childrenWithData: withData.length,
-      populationShare: population > 0 ? populationWithData / population : null,
       missing: children.filter((c) => !childValues.has(c.id)).map((c) => c.id),
     },
   };
+}
+
+/** Population of the children with data over that of all children whose population is known; null when none is. */
+export function populationShare(
+  children: readonly number[],
+  withData: { has(id: number): boolean },
+  population: Map<number, number | null>,
+): number | null {
+  let all = 0;
+  let covered = 0;
+  for (const id of children) {
+    const p = population.get(id);
+    if (p == null) continue;
+    all += p;
+    if (withData.has(id)) covered += p;
+  }
+  return all > 0 ? covered / all : null;
 }

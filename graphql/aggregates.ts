@@ -4,9 +4,9 @@ import type { GwpSet } from "../core/gwp.ts";
 import type { MassUnit } from "../core/mass-unit.ts";
 import { type Rollup, type RollupRow, rollup } from "../core/rollup.ts";
 import { db } from "../db/client.ts";
-import { type ChildRow, childrenWithPopulation } from "../db/queries/indicators.ts";
+import { type ChildRow, childrenOf } from "../db/queries/indicators.ts";
 import type { ReleaseRow } from "../db/queries/releases.ts";
-import { gasCover, type SliceRow, sectorCover, slice } from "../db/queries/slice.ts";
+import { type SliceRow, slice } from "../db/queries/slice.ts";
 import type { Context } from "./builder.ts";
 import { asClientError, clientError } from "./errors.ts";
 import { checkCode, reference, releases } from "./request-cache.ts";
@@ -76,29 +76,41 @@ export async function rollups(
   });
   const releaseById = new Map(selected.map((r) => [r.id, r]));
   const ids = [...territoryIds];
-  const [rows, children] = await Promise.all([
-    slice(db(), {
-      within: ids,
-      releaseIds: selected.map((r) => r.id),
-      sectors: sectorCodes.map((c) => sectorCover(ref.sectors, c)),
-      gases: gases.map((c) => gasCover(ref.gasTree, c)),
-      yearFrom: args.year,
-      yearTo: args.year,
-      withAncestors: true,
-    }),
-    childrenWithPopulation(db(), ids, args.year),
-  ]);
-  const childrenOf = new Map<number, ChildRow[]>();
+  const rows = await slice(db(), {
+    within: ids,
+    releaseIds: selected.map((r) => r.id),
+    sectors: sectorCodes.map((c) => ref.sectorCover(c)),
+    gases: gases.map((c) => ref.gasCover(c)),
+    yearFrom: args.year,
+    yearTo: args.year,
+    withAncestors: true,
+  });
+  // the children (for coverage) of the territories that have a value, in them or below them
+  const withData = new Set(rows.flatMap((r) => [r.territoryId, ...(r.ancestors ?? [])]));
+  const children = await childrenOf(
+    db(),
+    ids.filter((id) => withData.has(id)),
+  );
+  const childrenByParent = new Map<number, ChildRow[]>();
   for (const c of children) {
-    const list = childrenOf.get(c.parentId!) ?? [];
+    const list = childrenByParent.get(c.parentId!) ?? [];
     list.push(c);
-    childrenOf.set(c.parentId!, list);
+    childrenByParent.set(c.parentId!, list);
   }
+  // each row goes to the requested territories it is in: itself and its ancestors
+  const asked = new Set(ids);
+  const rowsIn = new Map<number, SliceRow[]>();
+  for (const r of rows)
+    for (const t of [r.territoryId, ...(r.ancestors ?? [])])
+      if (asked.has(t)) {
+        const list = rowsIn.get(t);
+        if (list) list.push(r);
+        else rowsIn.set(t, [r]);
+      }
   const result = new Map<number, TerritoryRollups>();
   for (const id of ids) {
     const groups = new Map<string, { sectorKey: number; gasKey: number; releaseId: number; rows: RollupRow[] }>();
-    for (const r of rows) {
-      if (r.territoryId !== id && !r.ancestors!.includes(id)) continue;
+    for (const r of rowsIn.get(id) ?? []) {
       const key = `${r.sectorKey} ${r.gasKey} ${r.releaseId}`;
       let g = groups.get(key);
       if (!g) {
@@ -107,7 +119,7 @@ export async function rollups(
       }
       g.rows.push(toRollupRow(r));
     }
-    const kids = childrenOf.get(id) ?? [];
+    const kids = childrenByParent.get(id) ?? [];
     const parts: PartResult[] = [];
     for (const g of groups.values()) {
       const release = releaseById.get(g.releaseId)!;
@@ -217,8 +229,8 @@ async function ownTotals(
   const rows = await slice(db(), {
     territoryIds: [...territoryIds],
     releaseIds: selected.map((r) => r.id),
-    sectors: [sectorCover(ref.sectors, args.sector ?? null)],
-    gases: [gasCover(ref.gasTree, gas)],
+    sectors: [ref.sectorCover(args.sector ?? null)],
+    gases: [ref.gasCover(gas)],
     yearFrom: args.year,
     yearTo: args.year,
   });

@@ -8,7 +8,8 @@ import { onPublish } from "../connectors/engine/events.ts";
 import { type GwpTable, gwpTable } from "../core/gwp.ts";
 import { type Database, db } from "../db/client.ts";
 import { type ReleaseRow, type ReleaseSelection, releaseColumns } from "../db/queries/releases.ts";
-import { gasTree, type TreeNode } from "../db/queries/slice.ts";
+import { type Cover, gasCover, gasTree, sectorCover, type TreeNode } from "../db/queries/slice.ts";
+import { findTerritory, type TerritoryRef } from "../db/territories.ts";
 import type { Gas, Sector, Source } from "../generated/prisma/client.ts";
 
 export interface Reference {
@@ -21,13 +22,20 @@ export interface Reference {
   gasTree: TreeNode[];
   gwp: GwpTable;
   sources: Map<string, Source>;
+  /** the cover of a sector or gas code (null: the total, all greenhouse gases), worked out once per catalog */
+  sectorCover(code: string | null): Cover;
+  gasCover(code: string | null): Cover;
 }
 
 export interface Catalog {
   reference: Reference;
   /** every release, active or not, in id order */
   releases: ReleaseRow[];
+  /** identifier lookups made since the catalog was read (null: found nowhere), at most MAX_LOOKUPS */
+  lookups: Map<string, Promise<TerritoryRef | null>>;
 }
+
+const MAX_LOOKUPS = 10_000;
 
 interface Entry {
   catalog: Promise<Catalog>;
@@ -79,6 +87,7 @@ async function readCatalog(database: Database): Promise<Catalog> {
     prisma.source.findMany(),
     database.query<ReleaseRow>(`select ${releaseColumns} from release r order by r.id`),
   ]);
+  const tree = gasTree(gases);
   return {
     reference: {
       sectors,
@@ -87,11 +96,40 @@ async function readCatalog(database: Database): Promise<Catalog> {
       gases,
       gasById: new Map(gases.map((g) => [g.id, g])),
       gasByCode: new Map(gases.map((g) => [g.code, g])),
-      gasTree: gasTree(gases),
+      gasTree: tree,
       gwp: gwpTable(gwps.map((g) => ({ ...g, value: Number(g.value) }))),
       sources: new Map(sources.map((s) => [s.id, s])),
+      sectorCover: once((code) => sectorCover(sectors, code)),
+      gasCover: once((code) => gasCover(tree, code)),
     },
     releases,
+    lookups: new Map(),
+  };
+}
+
+/** A territory by any identifier (db/territories.ts findTerritory), remembered with the catalog. */
+export async function lookupTerritory(code: string): Promise<TerritoryRef | null> {
+  const database = db();
+  const { lookups } = await catalog();
+  let found = lookups.get(code);
+  if (!found) {
+    if (lookups.size >= MAX_LOOKUPS) lookups.clear();
+    found = findTerritory(database, code).then((t) => t ?? null);
+    lookups.set(code, found);
+    found.catch(() => lookups.delete(code));
+  }
+  return found;
+}
+
+function once(fn: (code: string | null) => Cover): (code: string | null) => Cover {
+  const kept = new Map<string | null, Cover>();
+  return (code) => {
+    let cover = kept.get(code);
+    if (!cover) {
+      cover = fn(code);
+      kept.set(code, cover);
+    }
+    return cover;
   };
 }
 

@@ -6,12 +6,12 @@ import { fromTonnes, type MassUnit } from "../core/mass-unit.ts";
 import { type Rollup, type RollupRow, rollup, type ValueStatus } from "../core/rollup.ts";
 import { db } from "../db/client.ts";
 import { territoryIdsAtLevel } from "../db/queries/derived.ts";
-import { type ChildRow, childrenWithPopulation, nearestIndicator } from "../db/queries/indicators.ts";
+import { type ChildRow, childrenOf, nearestIndicator } from "../db/queries/indicators.ts";
 import type { ReleaseRow } from "../db/queries/releases.ts";
-import { gasCover, sectorCover, slice } from "../db/queries/slice.ts";
-import { findTerritory } from "../db/territories.ts";
+import { slice } from "../db/queries/slice.ts";
 import { type AggregateShape, oneSource, rollups, type SliceArgs, totals } from "./aggregates.ts";
 import type { Context } from "./builder.ts";
+import { lookupTerritory } from "./catalog.ts";
 import { asClientError, clientError } from "./errors.ts";
 import { checkCode, memo, reference, releases } from "./request-cache.ts";
 
@@ -53,16 +53,16 @@ export async function rollupYears(
     slice(db(), {
       within: ids,
       releaseIds: selected.map((r) => r.id),
-      sectors: [sectorCover(ref.sectors, sector)],
-      gases: [gasCover(ref.gasTree, gas)],
+      sectors: [ref.sectorCover(sector)],
+      gases: [ref.gasCover(gas)],
       yearFrom,
       yearTo,
       withAncestors: true,
     }),
-    childrenWithPopulation(db(), ids, yearTo),
+    childrenOf(db(), ids),
   ]);
-  const childrenOf = new Map<number, ChildRow[]>();
-  for (const c of children) childrenOf.set(c.parentId!, [...(childrenOf.get(c.parentId!) ?? []), c]);
+  const childrenByParent = new Map<number, ChildRow[]>();
+  for (const c of children) childrenByParent.set(c.parentId!, [...(childrenByParent.get(c.parentId!) ?? []), c]);
   // territory -> release -> year -> rows inside it
   const groups = new Map<number, Map<number, Map<number, RollupRow[]>>>();
   for (const r of rows) {
@@ -93,7 +93,7 @@ export async function rollupYears(
   const target = args.gwp ?? null;
   const result = new Map<number, { parts: YearPart[]; children: ChildRow[] }>();
   for (const id of ids) {
-    const kids = childrenOf.get(id) ?? [];
+    const kids = childrenByParent.get(id) ?? [];
     const parts: YearPart[] = [];
     for (const [releaseId, byYear] of groups.get(id) ?? []) {
       const release = releaseById.get(releaseId)!;
@@ -231,7 +231,7 @@ export async function sharesOfWorld(
   ids: readonly number[],
   args: SliceArgs,
 ): Promise<(ShareShape | Error | null)[]> {
-  const world = await memo(ctx, "territory:001", () => findTerritory(db(), WORLD_CODE));
+  const world = await lookupTerritory(WORLD_CODE);
   if (!world) throw clientError("NOT_FOUND", `the territory tree has no World (${WORLD_CODE}): load territories`);
   const [mine, worlds] = await Promise.all([
     totals(ctx, ids, args),
@@ -363,8 +363,8 @@ async function reportedAtLevel(
   const rows = await slice(db(), {
     level: args.level,
     releaseIds: selected.map((r) => r.id),
-    sectors: [sectorCover(ref.sectors, sector)],
-    gases: [gasCover(ref.gasTree, gas)],
+    sectors: [ref.sectorCover(sector)],
+    gases: [ref.gasCover(gas)],
     yearFrom: args.year,
     yearTo: args.year,
   });

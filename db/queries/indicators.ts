@@ -1,5 +1,5 @@
-// Context indicators (population, GDP) and the children of territories with their population, for
-// per-capita values and the population share of a roll-up's coverage. Batched over territories.
+// Context indicators (population, GDP), the children of territories and their populations, for
+// per-capita values and a roll-up's coverage. Batched over territories.
 import type { Sql } from "../client.ts";
 import type { TerritoryRef } from "../territories.ts";
 
@@ -33,16 +33,23 @@ export async function nearestIndicator(
   return new Map(rows.map((r) => [r.territoryId, { ...r, value: Number(r.value) }]));
 }
 
-export interface ChildRow extends TerritoryRef {
-  population: number | null;
+export type ChildRow = TerritoryRef;
+
+/** The children in the tree of every parent (groups and organisations are not children), by code. */
+export async function childrenOf(sql: Sql, parentIds: number[]): Promise<ChildRow[]> {
+  if (!parentIds.length) return [];
+  return sql.query<ChildRow>(
+    `select ${territoryColumns} from territory t where t.parent_id = any($1::int[]) and t.level <> all($2::text[])
+     order by t.code`,
+    [parentIds, OUTSIDE_TREE],
+  );
 }
 
-/** The children in the tree of every parent, with their population nearest to `year` (else the sum of their communes'). */
-export async function childrenWithPopulation(sql: Sql, parentIds: number[], year: number): Promise<ChildRow[]> {
-  if (!parentIds.length) return [];
-  // per child: its own figure nearest to the year (primary key order), else the sum of its communes'
-  const rows = await sql.query<ChildRow>(
-    `select ${territoryColumns}, coalesce(
+/** Each territory's population nearest to `year`, else the sum of its communes' (null: unknown). */
+export async function populations(sql: Sql, ids: number[], year: number): Promise<Map<number, number | null>> {
+  if (!ids.length) return new Map();
+  const rows = await sql.query<{ id: number; population: number | null }>(
+    `select t.id, coalesce(
        (select i.value from indicator i where i.territory_id = t.id and i.indicator = 'population'
         order by abs(i.year - $2), i.year, i.source_id limit 1),
        (select sum(i.value) from territory_ancestor a
@@ -50,11 +57,10 @@ export async function childrenWithPopulation(sql: Sql, parentIds: number[], year
           join indicator i on i.territory_id = c.id and i.indicator = 'population'
         where a.ancestor_id = t.id)
      ) as population
-     from territory t where t.parent_id = any($1::int[]) and t.level <> all($3::text[])
-     order by t.code`,
-    [parentIds, year, OUTSIDE_TREE],
+     from territory t where t.id = any($1::int[])`,
+    [ids, year],
   );
-  return rows.map((r) => ({ ...r, population: r.population === null ? null : Number(r.population) }));
+  return new Map(rows.map((r) => [r.id, r.population === null ? null : Number(r.population)]));
 }
 
 export async function territoriesById(sql: Sql, ids: number[]): Promise<Map<number, TerritoryRef>> {

@@ -2,11 +2,11 @@
 // return them: total, breakdown, perCapita, perGdp. Each batches all territories of a request.
 import type { ArgBuilder } from "@pothos/core";
 import { fromTonnes, type MassUnit } from "../../core/mass-unit.ts";
-import type { Rollup } from "../../core/rollup.ts";
+import { populationShare, type Rollup } from "../../core/rollup.ts";
 import { db } from "../../db/client.ts";
 import { rejectsNaming } from "../../db/queries/derived.ts";
 import type { ChildRow } from "../../db/queries/indicators.ts";
-import { nearestIndicator, territoriesById } from "../../db/queries/indicators.ts";
+import { nearestIndicator, populations, territoriesById } from "../../db/queries/indicators.ts";
 import type { ReleaseRow } from "../../db/queries/releases.ts";
 import type { RejectedRow as RejectedRowModel, Territory as TerritoryRow } from "../../generated/prisma/client.ts";
 import { type AggregateShape, oneSource, type RollupDetail, rollups, type SliceArgs, totals } from "../aggregates.ts";
@@ -28,6 +28,7 @@ const toTerritory = (c: ChildRow): TerritoryRow => ({
 
 interface CoverageShape extends RollupDetail {
   release: ReleaseRow;
+  year: number;
 }
 
 const Coverage = builder.objectRef<CoverageShape>("Coverage").implement({
@@ -35,10 +36,12 @@ const Coverage = builder.objectRef<CoverageShape>("Coverage").implement({
   fields: (t) => ({
     children: t.int({ resolve: (c) => c.rollup.coverage.children }),
     childrenWithData: t.int({ resolve: (c) => c.rollup.coverage.childrenWithData }),
-    populationShare: t.float({
+    populationShare: t.loadable({
+      type: "Float",
       nullable: true,
       description: "population of the children with data over the population of all children (nearest year)",
-      resolve: (c) => c.rollup.coverage.populationShare,
+      load: (keys: string[]) => populationShares(keys),
+      resolve: (c) => JSON.stringify([c.year, c.children.map((child) => child.id), [...c.rollup.childValues.keys()]]),
     }),
     missing: t.field({
       type: [Territory],
@@ -60,6 +63,17 @@ const Coverage = builder.objectRef<CoverageShape>("Coverage").implement({
 function missingOf(c: RollupDetail): ChildRow[] {
   const missing = new Set(c.rollup.coverage.missing);
   return c.children.filter((child) => missing.has(child.id));
+}
+
+/** Keys: [year, child ids, ids of the children with data]; one statement per year for a whole request. */
+async function populationShares(keys: string[]): Promise<(number | null)[]> {
+  const parsed = keys.map((k) => JSON.parse(k) as [number, number[], number[]]);
+  const byYear = new Map<number, Map<number, number | null>>();
+  for (const year of new Set(parsed.map((p) => p[0]))) {
+    const ids = new Set(parsed.filter((p) => p[0] === year).flatMap((p) => p[1]));
+    byYear.set(year, await populations(db(), [...ids], year));
+  }
+  return parsed.map(([year, children, withData]) => populationShare(children, new Set(withData), byYear.get(year)!));
 }
 
 interface MissingChildShape {
@@ -127,7 +141,10 @@ export const Aggregate = builder.objectRef<AggregateShape>("Aggregate").implemen
         return reported && children ? value(reported.tonnes - children.tonnes, a.unit) : null;
       },
     }),
-    coverage: t.field({ type: Coverage, resolve: async (a) => ({ ...(await a.detail()), release: a.release }) }),
+    coverage: t.field({
+      type: Coverage,
+      resolve: async (a) => ({ ...(await a.detail()), release: a.release, year: a.year }),
+    }),
     source: t.field({
       type: Source,
       resolve: async (a, _args, ctx) => (await reference(ctx)).sources.get(a.source)!,

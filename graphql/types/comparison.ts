@@ -4,10 +4,10 @@ import { isOutlier, median, spread } from "../../core/stats.ts";
 import { db } from "../../db/client.ts";
 import { territoriesById } from "../../db/queries/indicators.ts";
 import type { ReleaseRow } from "../../db/queries/releases.ts";
-import { findTerritory } from "../../db/territories.ts";
 import type { Territory as TerritoryRow } from "../../generated/prisma/client.ts";
 import { rollups } from "../aggregates.ts";
 import { builder } from "../builder.ts";
+import { lookupTerritory } from "../catalog.ts";
 import { rankLevel } from "../derived.ts";
 import { checkPageSize, clientError } from "../errors.ts";
 import { reference } from "../request-cache.ts";
@@ -118,7 +118,7 @@ builder.queryField("compare", (t) =>
     },
     resolve: async (_root, args, ctx) => {
       if (args.territory.length > 100) throw clientError("BAD_USER_INPUT", "territory is longer than 100 characters");
-      const found = await findTerritory(db(), args.territory);
+      const found = await lookupTerritory(args.territory);
       if (!found) throw clientError("NOT_FOUND", `no territory has the identifier ${JSON.stringify(args.territory)}`);
       const all = await rollups(ctx, [found.id], args, [args.sector ?? null], [args.gas ?? null]);
       const values: ComparedValue[] = [];

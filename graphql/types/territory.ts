@@ -1,9 +1,9 @@
 // Territory: one node of the geographic tree (or a group, or an organisation), its identifiers,
 // tree links, groups and indicators; Query.territory (any identifier) and Query.territories.
 import { db } from "../../db/client.ts";
-import { findTerritory } from "../../db/territories.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { builder } from "../builder.ts";
+import { lookupTerritory } from "../catalog.ts";
 import { checkPageSize, clientError } from "../errors.ts";
 
 export const TerritoryIdentifier = builder.prismaObject("TerritoryIdentifier", {
@@ -114,7 +114,7 @@ builder.queryField("territory", (t) =>
     args: { code: t.arg.string({ required: true }) },
     resolve: async (query, _root, { code }) => {
       checkCodeLength(code);
-      const found = await findTerritory(db(), code);
+      const found = await lookupTerritory(code);
       return found ? db().prisma.territory.findUnique({ ...query, where: { id: found.id } }) : null;
     },
   }),
@@ -155,7 +155,7 @@ async function territoriesWhere(args: {
   if (args.level) where.push({ level: args.level });
   if (args.parent) {
     checkCodeLength(args.parent);
-    const parent = await findTerritory(db(), args.parent);
+    const parent = await lookupTerritory(args.parent);
     if (!parent) throw clientError("NOT_FOUND", `no territory has the identifier ${JSON.stringify(args.parent)}`);
     where.push({ ancestors: { some: { ancestorId: parent.id } } });
   }

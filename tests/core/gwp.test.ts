@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { convert, GwpError, gwpTable, sum } from "../../core/gwp.ts";
 import { fromTonnes } from "../../core/mass-unit.ts";
-import { rollup } from "../../core/rollup.ts";
+import { populationShare, rollup } from "../../core/rollup.ts";
 import { isOutlier, median, spread } from "../../core/stats.ts";
 import { sectorCover } from "../../db/queries/slice.ts";
 
@@ -121,34 +121,23 @@ describe("roll-up", () => {
   });
 
   it("reports a parent's gap to the sum of its children", () => {
-    const r = rollup(
-      1,
-      [mass(1, [], 100), mass(2, [1], 60), mass(3, [1], 45)],
-      [
-        { id: 2, population: 10 },
-        { id: 3, population: 30 },
-      ],
-      null,
-      table,
-    )!;
+    const r = rollup(1, [mass(1, [], 100), mass(2, [1], 60), mass(3, [1], 45)], [{ id: 2 }, { id: 3 }], null, table)!;
     expect(r.status).toBe("REPORTED");
     expect(r.value.tonnes - r.children!.tonnes).toBe(-5);
   });
 
   it("derives a parent from its children, PARTIAL when some lack data", () => {
-    const r = rollup(
-      1,
-      [mass(2, [1], 60), mass(4, [3, 1], 5)],
-      [
-        { id: 2, population: 10 },
-        { id: 3, population: 30 },
-        { id: 5, population: 60 },
-      ],
-      null,
-      table,
-    )!;
+    const children = [{ id: 2 }, { id: 3 }, { id: 5 }];
+    const r = rollup(1, [mass(2, [1], 60), mass(4, [3, 1], 5)], children, null, table)!;
     expect(r.status).toBe("PARTIAL");
     expect(r.value.tonnes).toBe(65);
-    expect(r.coverage).toEqual({ children: 3, childrenWithData: 2, populationShare: 0.4, missing: [5] });
+    expect(r.coverage).toEqual({ children: 3, childrenWithData: 2, missing: [5] });
+    const population = new Map<number, number | null>([
+      [2, 10],
+      [3, 30],
+      [5, 60],
+    ]);
+    expect(populationShare([2, 3, 5], r.childValues, population)).toBe(0.4);
+    expect(populationShare([2, 3, 5], r.childValues, new Map([[5, null]]))).toBeNull();
   });
 });

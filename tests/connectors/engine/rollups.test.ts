@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gwpTable } from "../../../core/gwp.ts";
 import { type RollupRow, rollup } from "../../../core/rollup.ts";
-import { childrenWithPopulation } from "../../../db/queries/indicators.ts";
+import { childrenOf } from "../../../db/queries/indicators.ts";
 import { gasCover, gasTree, sectorCover, slice } from "../../../db/queries/slice.ts";
 import type { TestDatabase } from "../../helpers/database.ts";
 import { API_SOURCES, loadedDatabase } from "../../helpers/loaded.ts";
@@ -58,7 +58,7 @@ describe("precomputed roll-ups", () => {
               slice(db, { ...q, within: [id] }),
               slice(db, { ...q, within: [id], precomputed: false }),
             ]);
-            const kids = await childrenWithPopulation(db, [id], r.year);
+            const kids = await childrenOf(db, [id]);
             const toRows = (rows: typeof pre): RollupRow[] =>
               rows.map((x) => ({
                 territoryId: x.territoryId,
