@@ -24,10 +24,18 @@ export async function nearestIndicator(
   year: number,
 ): Promise<Map<number, IndicatorValue>> {
   if (!territoryIds.length) return new Map();
+  // per territory, the nearest year at or before and the nearest after, each found in the primary key
   const rows = await sql.query<IndicatorValue>(
-    `select distinct on (territory_id) territory_id as "territoryId", year, value, unit, source_id as "sourceId"
-     from indicator where territory_id = any($1::int[]) and indicator = $2
-     order by territory_id, abs(year - $3), year, source_id`,
+    `select t.id as "territoryId", x.year, x.value, x.unit, x.source_id as "sourceId"
+     from unnest($1::int[]) as t(id) cross join lateral (
+       select * from (
+         (select i.year, i.value, i.unit, i.source_id from indicator i
+          where i.territory_id = t.id and i.indicator = $2 and i.year <= $3 order by i.year desc, i.source_id limit 1)
+         union all
+         (select i.year, i.value, i.unit, i.source_id from indicator i
+          where i.territory_id = t.id and i.indicator = $2 and i.year > $3 order by i.year, i.source_id limit 1)
+       ) c order by abs(c.year - $3), c.year, c.source_id limit 1
+     ) x`,
     [territoryIds, indicator, year],
   );
   return new Map(rows.map((r) => [r.territoryId, { ...r, value: Number(r.value) }]));
