@@ -202,8 +202,8 @@ export class EmissionWriter {
       if (this.failed) throw this.failed;
       if (sentConflicts.length) {
         await this.sql.query(
-          `delete from emission where release_id = $1 and (territory_id, source_sector_id, gas_id, year) in
-             (select * from unnest($2::int[], $3::int[], $4::int[], $5::int[]))`,
+          `delete from emission e using unnest($2::int[], $3::int[], $4::int[], $5::int[]) as x(t, s, g, y)
+           where e.release_id = $1 and e.territory_id = x.t and e.source_sector_id = x.s and e.gas_id = x.g and e.year = x.y`,
           [
             this.releaseId,
             sentConflicts.map((r) => r.territoryId),

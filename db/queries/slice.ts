@@ -132,7 +132,14 @@ export interface SliceRow {
   ancestors?: number[];
 }
 
-function coverArrays(covers: Cover[]) {
+/** PostgreSQL array literals: the covers are the same from one request to the next, so their
+ *  parameters are written once (per cover list) instead of encoded element by element each time. */
+const literals = new WeakMap<Cover, string[]>();
+const intArray = (xs: number[]) => `{${xs.join(",")}}`;
+
+function coverArrays(covers: Cover[]): string[] {
+  const one = covers.length === 1 ? literals.get(covers[0]) : undefined;
+  if (one) return one;
   const keys: number[] = [];
   const ids: number[] = [];
   const pk: number[] = [];
@@ -149,7 +156,9 @@ function coverArrays(covers: Cover[]) {
       panc.push(anc);
     }
   });
-  return [keys, ids, pk, pid, panc];
+  const arrays = [keys, ids, pk, pid, panc].map(intArray);
+  if (covers.length === 1) literals.set(covers[0], arrays);
+  return arrays;
 }
 
 /** One statement: the covered sums per territory, release, year, requested sector, requested gas, gas and GWP set.
