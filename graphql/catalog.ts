@@ -7,6 +7,7 @@
 import { onPublish } from "../connectors/engine/events.ts";
 import { type GwpTable, gwpTable } from "../core/gwp.ts";
 import { type Database, db } from "../db/client.ts";
+import { type IndicatorValue, nearestIndicator } from "../db/queries/indicators.ts";
 import { type ReleaseRow, type ReleaseSelection, releaseColumns } from "../db/queries/releases.ts";
 import { type Cover, gasCover, gasTree, sectorCover, type TreeNode } from "../db/queries/slice.ts";
 import { findTerritory, type TerritoryRef } from "../db/territories.ts";
@@ -33,7 +34,12 @@ export interface Catalog {
   releases: ReleaseRow[];
   /** identifier lookups made since the catalog was read (null: found nowhere), at most MAX_LOOKUPS */
   lookups: Map<string, Promise<TerritoryRef | null>>;
+  /** indicator values read since the catalog was read, by "indicator:year" then territory (null: none) */
+  indicators: Map<string, Map<number, IndicatorValue | null>>;
 }
+
+/** "indicator:year" maps kept per catalog (a client asking every year of a series needs a few dozen). */
+const MAX_INDICATOR_YEARS = 100;
 
 const MAX_LOOKUPS = 10_000;
 
@@ -104,7 +110,36 @@ async function readCatalog(database: Database): Promise<Catalog> {
     },
     releases,
     lookups: new Map(),
+    indicators: new Map(),
   };
+}
+
+/** Each territory's indicator nearest to `year` (db/queries/indicators.ts), remembered with the catalog. */
+export async function indicatorValues(
+  ids: readonly number[],
+  indicator: string,
+  year: number,
+): Promise<Map<number, IndicatorValue>> {
+  const database = db();
+  const { indicators } = await catalog();
+  const key = `${indicator}:${year}`;
+  let known = indicators.get(key);
+  if (!known) {
+    if (indicators.size >= MAX_INDICATOR_YEARS) indicators.clear();
+    known = new Map();
+    indicators.set(key, known);
+  }
+  const missing = ids.filter((id) => !known.has(id));
+  if (missing.length) {
+    const found = await nearestIndicator(database, missing, indicator, year);
+    for (const id of missing) known.set(id, found.get(id) ?? null);
+  }
+  const result = new Map<number, IndicatorValue>();
+  for (const id of ids) {
+    const v = known.get(id);
+    if (v) result.set(id, v);
+  }
+  return result;
 }
 
 /** A territory by any identifier (db/territories.ts findTerritory), remembered with the catalog. */

@@ -6,12 +6,12 @@ import { fromTonnes, type MassUnit } from "../core/mass-unit.ts";
 import { type Rollup, type RollupRow, rollup, type ValueStatus } from "../core/rollup.ts";
 import { db } from "../db/client.ts";
 import { territoryIdsAtLevel } from "../db/queries/derived.ts";
-import { type ChildRow, childrenOf, nearestIndicator } from "../db/queries/indicators.ts";
+import { type ChildRow, childrenOf } from "../db/queries/indicators.ts";
 import type { ReleaseRow } from "../db/queries/releases.ts";
 import { slice } from "../db/queries/slice.ts";
 import { type AggregateShape, oneSource, rollups, type SliceArgs, totals } from "./aggregates.ts";
 import type { Context } from "./builder.ts";
-import { lookupTerritory } from "./catalog.ts";
+import { indicatorValues, lookupTerritory } from "./catalog.ts";
 import { asClientError, clientError } from "./errors.ts";
 import { checkCode, memo, reference, releases } from "./request-cache.ts";
 
@@ -313,8 +313,7 @@ export function rankLevel(ctx: Context, args: RankArgs): Promise<LevelRanking> {
       ({ values, source } = await reportedAtLevel(ctx, args));
     }
     if (args.perCapita) {
-      const population = await nearestIndicator(
-        db(),
+      const population = await indicatorValues(
         values.map((v) => v.territoryId),
         "population",
         args.year,

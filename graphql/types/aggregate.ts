@@ -6,11 +6,12 @@ import { populationShare, type Rollup } from "../../core/rollup.ts";
 import { db } from "../../db/client.ts";
 import { rejectsNaming } from "../../db/queries/derived.ts";
 import type { ChildRow } from "../../db/queries/indicators.ts";
-import { nearestIndicator, populations, territoriesById } from "../../db/queries/indicators.ts";
+import { populations, territoriesById } from "../../db/queries/indicators.ts";
 import type { ReleaseRow } from "../../db/queries/releases.ts";
 import type { RejectedRow as RejectedRowModel, Territory as TerritoryRow } from "../../generated/prisma/client.ts";
 import { type AggregateShape, oneSource, type RollupDetail, rollups, type SliceArgs, totals } from "../aggregates.ts";
 import { builder, type Context } from "../builder.ts";
+import { indicatorValues } from "../catalog.ts";
 import { reference } from "../request-cache.ts";
 import { BreakdownBy, GwpSet, MassUnit as MassUnitEnum, ValueStatus } from "./enums.ts";
 import { RejectedRow, Release, Source } from "./source.ts";
@@ -237,10 +238,7 @@ async function perIndicator(
   args: SliceArgs,
   indicator: string,
 ): Promise<(PerUnitShape | Error | null)[]> {
-  const [all, values] = await Promise.all([
-    totals(ctx, ids, args),
-    nearestIndicator(db(), [...ids], indicator, args.year),
-  ]);
+  const [all, values] = await Promise.all([totals(ctx, ids, args), indicatorValues(ids, indicator, args.year)]);
   return ids.map((id, i) => {
     const a = all[i];
     const v = values.get(id);
