@@ -2,6 +2,7 @@
 // Also serves /export.csv, the CSV export of any slice. The order of the plugins is the order a
 // request meets them: CORS (yoga's own, first), body size, API key, rate limit, HTTP cache, then the
 // CSV export, persisted operations, query limits and admin checks.
+import { useGraphQlJit } from "@envelop/graphql-jit";
 import { createYoga } from "graphql-yoga";
 import { type Config, loadConfig } from "../core/config.ts";
 import { useCsvExport } from "../server/export-csv.ts";
@@ -55,6 +56,7 @@ export function createApi(config: Config) {
       useQueryLimits(),
       useArgumentChecks(),
       useAdminAuth({ config }),
+      useGraphQlJit(),
     ],
   });
 }
