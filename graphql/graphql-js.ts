@@ -5,5 +5,8 @@ import { createRequire } from "node:module";
 
 const graphql = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 
-export const { GraphQLError, printSchema } = graphql;
+export const { GraphQLError, printSchema, getOperationAST } = graphql;
+export const { getVariableValues } = createRequire(import.meta.url)(
+  "graphql/execution/values",
+) as typeof import("graphql/execution/values");
 export type GraphQLError = import("graphql").GraphQLError;

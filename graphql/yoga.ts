@@ -2,7 +2,6 @@
 // Also serves /export.csv, the CSV export of any slice. The order of the plugins is the order a
 // request meets them: CORS (yoga's own, first), body size, API key, rate limit, HTTP cache, then the
 // CSV export, persisted operations, query limits and admin checks.
-import { useGraphQlJit } from "@envelop/graphql-jit";
 import { createYoga } from "graphql-yoga";
 import { type Config, loadConfig } from "../core/config.ts";
 import { useCsvExport } from "../server/export-csv.ts";
@@ -14,6 +13,7 @@ import { useApiKey } from "./plugins/use-api-key.ts";
 import { useArgumentChecks } from "./plugins/use-argument-checks.ts";
 import { useBodyLimit } from "./plugins/use-body-limit.ts";
 import { useHttpCache } from "./plugins/use-http-cache.ts";
+import { useJit } from "./plugins/use-jit.ts";
 import { usePersistedOperations } from "./plugins/use-persisted-operations.ts";
 import { useRateLimit } from "./plugins/use-rate-limit.ts";
 import { schema } from "./schema.ts";
@@ -56,7 +56,7 @@ export function createApi(config: Config) {
       useQueryLimits(),
       useArgumentChecks(),
       useAdminAuth({ config }),
-      useGraphQlJit(),
+      useJit(),
     ],
   });
 }

@@ -98,6 +98,19 @@ describe.each(testDrivers)("API abuse on %s", (driver) => {
     expect(small.body.data?.territory.code).toBe("FR");
   });
 
+  it("refuses variables that do not fit their types with 400, naming the variable and where it is declared", async () => {
+    const query = `query ($y: Int!) { territory(code: "FR") { total(year: $y, source: "gcp") { value } } }`;
+    for (const variables of [{ y: "abc" }, {}]) {
+      const r = await post(api, { query, variables });
+      expect(r.status).toBe(400);
+      expect(r.body.errors?.[0].message).toMatch(/Variable "\$y"/);
+      expect(r.body.errors?.[0].locations).toEqual([{ line: 1, column: 8 }]);
+    }
+    const fits = await post(api, { query, variables: { y: 2018 } });
+    expect(fits.status).toBe(200);
+    expect(fits.body.data?.territory.total.value).toBe(331725446);
+  });
+
   it("masks internal errors: no message, stack or cause leaves the server", async () => {
     const r = await post(api, { query: `{ territory(code: "FR") { code } }`, variables: "not-an-object" });
     expect(r.status).toBeLessThan(500);

@@ -13,7 +13,14 @@ export interface GqlAnswer {
   status: number;
   headers: Headers;
   // biome-ignore lint/suspicious/noExplicitAny: answers are JSON whose shape each test asserts
-  body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  body: {
+    data?: Record<string, any> | null;
+    errors?: {
+      message: string;
+      locations?: { line: number; column: number }[];
+      extensions?: Record<string, unknown>;
+    }[];
+  };
 }
 
 /** POSTs a GraphQL request (a query, or any body) with extra headers. */
