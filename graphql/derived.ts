@@ -8,7 +8,7 @@ import { db } from "../db/client.ts";
 import { territoryIdsAtLevel } from "../db/queries/derived.ts";
 import { type ChildRow, childrenOf } from "../db/queries/indicators.ts";
 import type { ReleaseRow } from "../db/queries/releases.ts";
-import { slice } from "../db/queries/slice.ts";
+import { slice, sliceTop } from "../db/queries/slice.ts";
 import { type AggregateShape, oneSource, rollups, type SliceArgs, totals } from "./aggregates.ts";
 import type { Context } from "./builder.ts";
 import { indicatorValues, lookupTerritory } from "./catalog.ts";
@@ -344,6 +344,53 @@ function sourceRequired(sources: string[], level: string) {
     `${list.length} sources rank this level (${list.join(", ")}): choose one with source`,
     { sources: list, level },
   );
+}
+
+/**
+ * The first `first` of rankLevel for reported values as published (no rollUp or gwp), by value or per capita,
+ * ordered and cut in SQL: the other territories' values never leave the database. Null when the
+ * database cannot order them alone (values in several bases, or several sources): rankLevel then.
+ */
+export async function topAtLevel(ctx: Context, args: RankArgs, first: number): Promise<LevelRanking | null> {
+  if (args.rollUp || args.gwp) return null;
+  const unit = args.unit ?? "T";
+  const ref = await reference(ctx);
+  const gas = checkCode(ref, "gas", args.gas);
+  const sector = checkCode(ref, "sector", args.sector);
+  const selected = await releases(ctx, {
+    sources: args.source ? [args.source] : null,
+    release: args.release,
+    asOf: args.asOf,
+  });
+  const top = await sliceTop(
+    db(),
+    {
+      level: args.level,
+      releaseIds: selected.map((r) => r.id),
+      sectors: [ref.sectorCover(sector)],
+      gases: [ref.gasCover(gas)],
+      yearFrom: args.year,
+      yearTo: args.year,
+    },
+    first,
+    !!args.perCapita,
+  );
+  if (!top) return null;
+  const ranked: RankedValue[] = top.map((r) => ({
+    territoryId: r.territoryId,
+    tonnes: r.value,
+    gwp: r.gwp,
+    status: "REPORTED",
+    perCapita: r.population ? fromTonnes(r.value, unit) / r.population : null,
+  }));
+  return {
+    level: args.level,
+    source: selected.find((r) => r.id === top[0]?.releaseId)?.sourceId ?? null,
+    unit,
+    perCapita: !!args.perCapita,
+    ranked,
+    rankOf: new Map(ranked.map((v, i) => [v.territoryId, i + 1])),
+  };
 }
 
 /** The values territories of a level report themselves for a slice (one statement). */

@@ -161,15 +161,9 @@ function coverArrays(covers: Cover[]): string[] {
   return arrays;
 }
 
-/** One statement: the covered sums per territory, release, year, requested sector, requested gas, gas and GWP set.
- *
- * With `within`, the rows of the requested territories and of their children are read from emission;
- * under a child that has precomputed roll-ups for every selected release (rollup_territory, see
- * connectors/engine/rollups.ts), the subtree's sum comes from emission_rollup, one row per sector,
- * gas, GWP set and year whatever the number of territories below; other subtrees are read row by
- * row. When one requested territory is inside another, everything is read row by row. */
-export async function slice(sql: Sql, q: SliceQuery): Promise<SliceRow[]> {
-  if (!q.releaseIds.length || !q.sectors.length || !q.gases.length) return [];
+/** The common table expressions of a slice statement, the last one `x`: the covered sums per
+ *  territory, release, year, requested sector, requested gas, gas and GWP set (see slice). */
+function sliceStatement(q: SliceQuery): { ctes: string; params: unknown[]; ancestors: string } {
   const params: unknown[] = [...coverArrays(q.sectors), ...coverArrays(q.gases), q.releaseIds];
   const p = (v: unknown) => {
     params.push(v);
@@ -236,8 +230,8 @@ export async function slice(sql: Sql, q: SliceQuery): Promise<SliceRow[]> {
         from emission_rollup r join pre on pre.id = r.territory_id${rk.joins}
         where r.release_id = any($11::int[])${rk.filters}${years.map((y) => ` and r.${y}`).join("")}`
     : "";
-  const rows = await sql.query<SliceRow>(
-    `with sreq as (select * from unnest($1::int[], $2::int[]) as r(skey, sector_id)),
+  return {
+    ctes: `with sreq as (select * from unnest($1::int[], $2::int[]) as r(skey, sector_id)),
       scov as (select * from unnest($3::int[], $4::int[], $5::int[]) as r(skey, sector_id, anc_id)),
       greq as (select * from unnest($6::int[], $7::int[]) as r(gkey, gas_id)),
       gcov as (select * from unnest($8::int[], $9::int[], $10::int[]) as r(gkey, gas_id, anc_id)),
@@ -266,7 +260,24 @@ export async function slice(sql: Sql, q: SliceQuery): Promise<SliceRow[]> {
       x as (
         select territory_id, release_id, year, skey, gkey, gas_id, gwp, sum(value) as value
         from kept group by territory_id, release_id, year, skey, gkey, gas_id, gwp
-      )
+      )`,
+    params,
+    ancestors,
+  };
+}
+
+/** One statement: the covered sums per territory, release, year, requested sector, requested gas, gas and GWP set.
+ *
+ * With `within`, the rows of the requested territories and of their children are read from emission;
+ * under a child that has precomputed roll-ups for every selected release (rollup_territory, see
+ * connectors/engine/rollups.ts), the subtree's sum comes from emission_rollup, one row per sector,
+ * gas, GWP set and year whatever the number of territories below; other subtrees are read row by
+ * row. When one requested territory is inside another, everything is read row by row. */
+export async function slice(sql: Sql, q: SliceQuery): Promise<SliceRow[]> {
+  if (!q.releaseIds.length || !q.sectors.length || !q.gases.length) return [];
+  const { ctes, params, ancestors } = sliceStatement(q);
+  const rows = await sql.query<SliceRow>(
+    `${ctes}
      select x.territory_id as "territoryId", t.parent_id as "parentId", r.source_id as "sourceId",
        x.release_id as "releaseId", x.year, x.skey as "sectorKey", x.gkey as "gasKey", g.code as gas, x.gwp,
        x.value${ancestors}
@@ -278,6 +289,73 @@ export async function slice(sql: Sql, q: SliceQuery): Promise<SliceRow[]> {
     r.year = Number(r.year);
   }
   return rows;
+}
+
+export interface TopRow {
+  territoryId: number;
+  releaseId: number;
+  gas: string;
+  gwp: string | null;
+  value: number;
+  /** with perCapita: the population the value is divided by */
+  population: number | null;
+}
+
+/** A territory's population at the year nearest the slice's last year, as db/queries/indicators.ts
+ *  nearestIndicator picks it (at or before, else after; the earlier year and source first on a tie). */
+const nearestPopulation = (year: string) => `select c.value from (
+    (select i.year, i.value, i.source_id from indicator i where i.territory_id = p.territory_id
+     and i.indicator = 'population' and i.year <= ${year} order by i.year desc, i.source_id limit 1)
+    union all
+    (select i.year, i.value, i.source_id from indicator i where i.territory_id = p.territory_id
+     and i.indicator = 'population' and i.year > ${year} order by i.year, i.source_id limit 1)
+  ) c order by abs(c.year - ${year}), c.year, c.source_id limit 1`;
+
+/**
+ * The `limit` territories with the largest sums of a one-year slice, largest first (then by id), in
+ * one statement: the ranking of a level without reading every territory's rows in Node. Null when
+ * the database cannot order them alone: a territory whose values are in several bases (gases or GWP
+ * sets, which only a conversion can add), or values from several releases (several sources).
+ */
+export async function sliceTop(
+  sql: Sql,
+  q: SliceQuery,
+  limit: number,
+  /** order by the value per person (population of the year nearest q.yearTo), leaving out territories without one */
+  perCapita = false,
+): Promise<TopRow[] | null> {
+  if (!q.releaseIds.length || !q.sectors.length || !q.gases.length) return [];
+  const { ctes, params } = sliceStatement(q);
+  if (perCapita) params.push(q.yearTo ?? null);
+  const year = `$${params.length}::int`;
+  params.push(limit);
+  const rows = await sql.query<Partial<TopRow> & { plain: boolean }>(
+    `${ctes},
+     per_basis as (select territory_id, release_id, gas_id, gwp, sum(value) as value from x group by 1, 2, 3, 4),
+     plain as (select not exists (select 1 from per_basis group by territory_id having count(*) > 1)
+       and (select count(distinct release_id) from per_basis) <= 1 as ok),
+     ranked as (
+       select p.*, ${perCapita ? `p.value / pop.value` : "p.value"} as by_value, ${perCapita ? "pop.value" : "null::float8"} as population
+       from per_basis p${perCapita ? ` cross join lateral (${nearestPopulation(year)}) pop where pop.value > 0` : ""}
+     )
+     select plain.ok as plain, top.* from plain left join lateral (
+       select p.territory_id as "territoryId", p.release_id as "releaseId", g.code as gas, p.gwp, p.value, p.population
+       from ranked p join gas g on g.id = p.gas_id
+       order by p.by_value desc, p.territory_id limit $${params.length}
+     ) top on plain.ok`,
+    params,
+  );
+  if (!rows[0]?.plain) return null;
+  return rows
+    .filter((r) => r.territoryId != null)
+    .map((r) => ({
+      territoryId: r.territoryId!,
+      releaseId: r.releaseId!,
+      gas: r.gas!,
+      gwp: r.gwp ?? null,
+      value: Number(r.value),
+      population: r.population == null ? null : Number(r.population),
+    }));
 }
 
 export interface SeriesRow {

@@ -8,7 +8,7 @@ import type { Territory as TerritoryRow } from "../../generated/prisma/client.ts
 import { rollups } from "../aggregates.ts";
 import { builder } from "../builder.ts";
 import { lookupTerritory } from "../catalog.ts";
-import { rankLevel } from "../derived.ts";
+import { rankLevel, topAtLevel } from "../derived.ts";
 import { checkPageSize, clientError } from "../errors.ts";
 import { reference } from "../request-cache.ts";
 import { GwpSet as GwpSetEnum, MassUnit as MassUnitEnum, ValueStatus } from "./enums.ts";
@@ -204,8 +204,9 @@ builder.queryField("rankings", (t) =>
     },
     resolve: async (_root, args, ctx) => {
       checkPageSize(args.first);
-      const ranking = await rankLevel(ctx, args);
-      const top = ranking.ranked.slice(0, args.first ?? 20);
+      const first = args.first ?? 20;
+      const ranking = (await topAtLevel(ctx, args, first)) ?? (await rankLevel(ctx, args));
+      const top = ranking.ranked.slice(0, first);
       const territories = await territoriesById(
         db(),
         top.map((r) => r.territoryId),
