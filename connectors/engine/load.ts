@@ -38,14 +38,6 @@ export async function upsertSourceSectors(
   return new Map(rows.map((r) => [r.name, { id: r.id, sectorId: r.sector_id }]));
 }
 
-interface Held {
-  row: EmissionRow;
-  /** lines of other rows with the same key and a different value */
-  conflicts: EmissionRow[];
-  /** already streamed to the emission table (PostgreSQL's COPY path) */
-  sent: boolean;
-}
-
 /** Rows per COPY statement streamed while the file is still being read (PostgreSQL). */
 export const COPY_CHUNK = 25_000;
 
@@ -53,8 +45,10 @@ export const EMISSION_COLUMNS =
   "release_id, territory_id, source_sector_id, sector_id, gas_id, year, value, gwp, original_value, original_unit";
 
 /** A text field of COPY's text format. */
-const copyText = (v: string | null) =>
-  v === null ? "\\N" : v.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!);
+const copyText = (v: string) =>
+  /[\\\t\n\r]/.test(v)
+    ? v.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!)
+    : v;
 
 /** The rows an emission batch references, by table: what its foreign keys check. */
 export function emissionRefs() {
@@ -103,10 +97,14 @@ export async function bulkWritesEnd(sql: Sql, refs: ReturnType<typeof emissionRe
  * in the run's transaction: a failure leaves nothing.
  */
 export class EmissionWriter {
-  private readonly rows = new Map<string, Held>();
+  /** the first row of each key: territory id -> (source sector, gas, year) -> row. Numbers, not a
+   *  string per row: 800,000 template-string keys cost more than the mapping of the rows itself */
+  private readonly rows = new Map<number, Map<number | string, EmissionRow>>();
+  /** the first row of each conflicting key -> the other rows with that key and a different value */
+  private readonly conflicts = new Map<EmissionRow, EmissionRow[]>();
   /** identical rows met again (loaded once) */
   duplicates = 0;
-  private pending: Held[] = [];
+  private pending: EmissionRow[] = [];
   /** the chain of writes in flight (COPY path), and its first error */
   private writing: Promise<void> = Promise.resolve();
   private failed: unknown;
@@ -119,46 +117,41 @@ export class EmissionWriter {
   ) {}
 
   add(row: EmissionRow): void {
-    const key = `${row.territoryId}|${row.sourceSectorId}|${row.gasId}|${row.year}`;
-    const held = this.rows.get(key);
-    if (!held) {
-      const h = { row, conflicts: [], sent: false };
-      this.rows.set(key, h);
+    let byTerritory = this.rows.get(row.territoryId);
+    if (!byTerritory) {
+      byTerritory = new Map();
+      this.rows.set(row.territoryId, byTerritory);
       this.refs.territory.add(row.territoryId);
+    }
+    const key = seriesKey(row);
+    const first = byTerritory.get(key);
+    if (!first) {
+      byTerritory.set(key, row);
       this.refs.source_sector.add(row.sourceSectorId);
       this.refs.sector.add(row.sectorId);
       this.refs.gas.add(row.gasId);
       if (this.sql.copyFrom) {
-        this.pending.push(h);
+        this.pending.push(row);
         if (this.pending.length >= COPY_CHUNK) this.send();
       }
       return;
     }
-    if (held.row.value === row.value && held.row.gwp === row.gwp && held.conflicts.length === 0) {
-      this.duplicates++;
-      return;
-    }
-    held.conflicts.push(row);
+    const others = this.conflicts.get(first);
+    if (others) others.push(row);
+    else if (first.value === row.value && first.gwp === row.gwp) this.duplicates++;
+    else this.conflicts.set(first, [row]);
   }
 
-  /** Streams the pending rows (COPY path), after the ones in flight. */
+  /** Streams the pending rows (COPY path), after the ones in flight; rows already in conflict stay out. */
   private send(): void {
-    const chunk = this.pending.filter((h) => h.conflicts.length === 0);
+    const chunk = this.conflicts.size ? this.pending.filter((r) => !this.conflicts.has(r)) : this.pending;
     this.pending = [];
     if (!chunk.length) return;
-    for (const h of chunk) h.sent = true;
     this.writing = this.writing
       .then(async () => {
         if (this.failed) return;
         await this.beginBulk();
-        const r = this.releaseId;
-        const lines = chunk.map(
-          ({ row: e }) =>
-            `${r}\t${e.territoryId}\t${e.sourceSectorId}\t${e.sectorId}\t${e.gasId}\t${e.year}\t${e.value}\t${copyText(e.gwp)}\t${e.originalValue}\t${copyText(e.originalUnit)}\n`,
-        );
-        const blocks: string[] = [];
-        for (let i = 0; i < lines.length; i += 1000) blocks.push(lines.slice(i, i + 1000).join(""));
-        await this.sql.copyFrom!(`copy emission (${EMISSION_COLUMNS}) from stdin`, blocks);
+        await this.sql.copyFrom!(`copy emission (${EMISSION_COLUMNS}) from stdin`, copyBlocks(this.releaseId, chunk));
       })
       .catch((e) => {
         this.failed ??= e;
@@ -176,16 +169,8 @@ export class EmissionWriter {
   /** Rejects every row of a conflicting key, then writes the others; returns the count inserted. */
   async flush(file: string, reject: (r: Reject) => void): Promise<{ inserted: number; duplicates: number }> {
     if (this.sql.copyFrom) this.send();
-    const clean: EmissionRow[] = [];
-    const sentConflicts: EmissionRow[] = [];
-    for (const held of this.rows.values()) {
-      const { row, conflicts } = held;
-      if (!conflicts.length) {
-        if (!held.sent) clean.push(row);
-        continue;
-      }
-      if (held.sent) sentConflicts.push(row);
-      const all = [row, ...conflicts];
+    for (const [first, others] of this.conflicts) {
+      const all = [first, ...others];
       const list = all.map((r) => `${r.originalValue} ${r.originalUnit} at line ${r.line}`).join(", ");
       for (const r of all) {
         reject({
@@ -196,50 +181,81 @@ export class EmissionWriter {
       }
     }
     let inserted = 0;
-    for (const h of this.rows.values()) if (!h.conflicts.length) inserted++;
+    for (const byTerritory of this.rows.values()) inserted += byTerritory.size;
+    inserted -= this.conflicts.size;
     if (this.sql.copyFrom) {
       await this.writing;
       if (this.failed) throw this.failed;
-      if (sentConflicts.length) {
+      // the first row of a key may have been streamed before its conflict was met: delete them all
+      // (a key that was never streamed deletes nothing)
+      const conflicted = [...this.conflicts.keys()];
+      if (conflicted.length) {
         await this.sql.query(
           `delete from emission e using unnest($2::int[], $3::int[], $4::int[], $5::int[]) as x(t, s, g, y)
            where e.release_id = $1 and e.territory_id = x.t and e.source_sector_id = x.s and e.gas_id = x.g and e.year = x.y`,
           [
             this.releaseId,
-            sentConflicts.map((r) => r.territoryId),
-            sentConflicts.map((r) => r.sourceSectorId),
-            sentConflicts.map((r) => r.gasId),
-            sentConflicts.map((r) => r.year),
+            conflicted.map((r) => r.territoryId),
+            conflicted.map((r) => r.sourceSectorId),
+            conflicted.map((r) => r.gasId),
+            conflicted.map((r) => r.year),
           ],
         );
       }
-    } else if (clean.length) {
-      await this.beginBulk();
-    }
-    for (let i = 0; i < clean.length; i += BATCH_SIZE) {
-      const b = clean.slice(i, i + BATCH_SIZE);
-      await this.sql.query(
-        `insert into emission (${EMISSION_COLUMNS})
-         select $1, * from unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::float8[], $8::text[],
-           $9::float8[], $10::text[])`,
-        [
-          this.releaseId,
-          b.map((r) => r.territoryId),
-          b.map((r) => r.sourceSectorId),
-          b.map((r) => r.sectorId),
-          b.map((r) => r.gasId),
-          b.map((r) => r.year),
-          b.map((r) => r.value),
-          b.map((r) => r.gwp),
-          b.map((r) => r.originalValue),
-          b.map((r) => r.originalUnit),
-        ],
-      );
+    } else {
+      const clean: EmissionRow[] = [];
+      for (const byTerritory of this.rows.values())
+        for (const row of byTerritory.values()) if (!this.conflicts.has(row)) clean.push(row);
+      if (clean.length) await this.beginBulk();
+      for (let i = 0; i < clean.length; i += BATCH_SIZE) {
+        const b = clean.slice(i, i + BATCH_SIZE);
+        await this.sql.query(
+          `insert into emission (${EMISSION_COLUMNS})
+           select $1, * from unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::int[], $7::float8[], $8::text[],
+             $9::float8[], $10::text[])`,
+          [
+            this.releaseId,
+            b.map((r) => r.territoryId),
+            b.map((r) => r.sourceSectorId),
+            b.map((r) => r.sectorId),
+            b.map((r) => r.gasId),
+            b.map((r) => r.year),
+            b.map((r) => r.value),
+            b.map((r) => r.gwp),
+            b.map((r) => r.originalValue),
+            b.map((r) => r.originalUnit),
+          ],
+        );
+      }
     }
     await this.endBulk();
     this.rows.clear();
+    this.conflicts.clear();
     return { inserted, duplicates: this.duplicates };
   }
+}
+
+/** A row's (source sector, gas, year) as one number: exact for any real ids (source sectors below
+ *  2^29, gases below 1024, 4-digit years); anything else, as a string (never equal to a number). */
+function seriesKey(r: EmissionRow): number | string {
+  return r.sourceSectorId < 2 ** 29 && r.gasId < 1024 && r.year >= 0 && r.year < 16384 && Number.isInteger(r.year)
+    ? (r.sourceSectorId * 1024 + r.gasId) * 16384 + r.year
+    : `${r.sourceSectorId}|${r.gasId}|${r.year}`;
+}
+
+/** Rows as COPY text-format lines, in blocks of 1,000 rows. */
+function* copyBlocks(releaseId: number, rows: EmissionRow[]): Generator<string> {
+  const release = `${releaseId}\t`;
+  let block = "";
+  for (let i = 0; i < rows.length; i++) {
+    const e = rows[i];
+    block += `${release}${e.territoryId}\t${e.sourceSectorId}\t${e.sectorId}\t${e.gasId}\t${e.year}\t${e.value}\t${e.gwp === null ? "\\N" : copyText(e.gwp)}\t${e.originalValue}\t${copyText(e.originalUnit)}\n`;
+    if (i % 1000 === 999) {
+      yield block;
+      block = "";
+    }
+  }
+  if (block) yield block;
 }
 
 export interface IndicatorRow {
