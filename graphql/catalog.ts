@@ -7,6 +7,7 @@
 import { onPublish } from "../connectors/engine/events.ts";
 import { type GwpTable, gwpTable } from "../core/gwp.ts";
 import { type Database, db } from "../db/client.ts";
+import { territoryIdsAtLevel } from "../db/queries/derived.ts";
 import { type IndicatorValue, nearestIndicator } from "../db/queries/indicators.ts";
 import { type ReleaseRow, type ReleaseSelection, releaseColumns } from "../db/queries/releases.ts";
 import { type Cover, gasCover, gasTree, sectorCover, type TreeNode } from "../db/queries/slice.ts";
@@ -36,12 +37,16 @@ export interface Catalog {
   lookups: Map<string, Promise<TerritoryRef | null>>;
   /** indicator values read since the catalog was read, by "indicator:year" then territory (null: none) */
   indicators: Map<string, Map<number, IndicatorValue | null>>;
+  /** the ids of every territory of a level, by level, read since the catalog was read */
+  levels: Map<string, Promise<number[]>>;
 }
 
 /** "indicator:year" maps kept per catalog (a client asking every year of a series needs a few dozen). */
 const MAX_INDICATOR_YEARS = 100;
 
 const MAX_LOOKUPS = 10_000;
+
+const MAX_LEVELS = 50;
 
 interface Entry {
   catalog: Promise<Catalog>;
@@ -111,6 +116,7 @@ async function readCatalog(database: Database): Promise<Catalog> {
     releases,
     lookups: new Map(),
     indicators: new Map(),
+    levels: new Map(),
   };
 }
 
@@ -140,6 +146,20 @@ export async function indicatorValues(
     if (v) result.set(id, v);
   }
   return result;
+}
+
+/** The ids of every territory of a level (db/queries/derived.ts territoryIdsAtLevel), remembered with the catalog. */
+export async function territoriesAtLevel(level: string): Promise<number[]> {
+  const database = db();
+  const { levels } = await catalog();
+  let ids = levels.get(level);
+  if (!ids) {
+    if (levels.size >= MAX_LEVELS) levels.clear(); // levels are a dozen; a client may send any string
+    ids = territoryIdsAtLevel(database, level);
+    levels.set(level, ids);
+    ids.catch(() => levels.delete(level));
+  }
+  return ids;
 }
 
 /** A territory by any identifier (db/territories.ts findTerritory), remembered with the catalog. */

@@ -5,13 +5,12 @@ import { convert, type Quantity, type Sum, sum } from "../core/gwp.ts";
 import { fromTonnes, type MassUnit } from "../core/mass-unit.ts";
 import { type Rollup, type RollupRow, rollup, type ValueStatus } from "../core/rollup.ts";
 import { db } from "../db/client.ts";
-import { territoryIdsAtLevel } from "../db/queries/derived.ts";
 import { type ChildRow, childrenOf } from "../db/queries/indicators.ts";
 import type { ReleaseRow } from "../db/queries/releases.ts";
 import { slice, sliceTop } from "../db/queries/slice.ts";
 import { type AggregateShape, oneSource, rollups, type SliceArgs, totals } from "./aggregates.ts";
 import type { Context } from "./builder.ts";
-import { indicatorValues, lookupTerritory } from "./catalog.ts";
+import { indicatorValues, lookupTerritory, territoriesAtLevel } from "./catalog.ts";
 import { asClientError, clientError } from "./errors.ts";
 import { checkCode, memo, reference, releases } from "./request-cache.ts";
 
@@ -296,7 +295,7 @@ export function rankLevel(ctx: Context, args: RankArgs): Promise<LevelRanking> {
     let values: RankedValue[];
     let source: string | null = null;
     if (args.rollUp) {
-      const ids = await territoryIdsAtLevel(db(), args.level);
+      const ids = await territoriesAtLevel(args.level);
       const all = await rollupYears(ctx, ids, args, args.year, args.year);
       values = [];
       const sources = new Set<string>();
@@ -373,7 +372,7 @@ export async function topAtLevel(ctx: Context, args: RankArgs, first: number): P
       yearTo: args.year,
     },
     first,
-    !!args.perCapita,
+    args.perCapita ? await populationsAtLevel(args.level, args.year) : undefined,
   );
   if (!top) return null;
   const ranked: RankedValue[] = top.map((r) => ({
@@ -391,6 +390,12 @@ export async function topAtLevel(ctx: Context, args: RankArgs, first: number): P
     ranked,
     rankOf: new Map(ranked.map((v, i) => [v.territoryId, i + 1])),
   };
+}
+
+/** The population of each territory of a level at the year nearest `year`, from the catalog (absent: unknown). */
+async function populationsAtLevel(level: string, year: number): Promise<Map<number, number>> {
+  const found = await indicatorValues(await territoriesAtLevel(level), "population", year);
+  return new Map([...found].map(([id, v]) => [id, v.value]));
 }
 
 /** The values territories of a level report themselves for a slice (one statement). */

@@ -198,7 +198,7 @@ function sliceStatement(q: SliceQuery): { ctes: string; params: unknown[]; ances
       );
     }
   }
-  if (q.level) scope.push(`e.territory_id in (select id from territory where level = ${p(q.level)})`);
+  if (q.level) scope.push(`e.territory_id = any(array(select id from territory where level = ${p(q.level)}))`);
   if (!scope.length) throw new Error("slice needs a territory scope");
   where.push(`(${scope.join(" or ")})`);
   const years: string[] = [];
@@ -297,19 +297,9 @@ export interface TopRow {
   gas: string;
   gwp: string | null;
   value: number;
-  /** with perCapita: the population the value is divided by */
+  /** with populations: the population the value is divided by */
   population: number | null;
 }
-
-/** A territory's population at the year nearest the slice's last year, as db/queries/indicators.ts
- *  nearestIndicator picks it (at or before, else after; the earlier year and source first on a tie). */
-const nearestPopulation = (year: string) => `select c.value from (
-    (select i.year, i.value, i.source_id from indicator i where i.territory_id = p.territory_id
-     and i.indicator = 'population' and i.year <= ${year} order by i.year desc, i.source_id limit 1)
-    union all
-    (select i.year, i.value, i.source_id from indicator i where i.territory_id = p.territory_id
-     and i.indicator = 'population' and i.year > ${year} order by i.year, i.source_id limit 1)
-  ) c order by abs(c.year - ${year}), c.year, c.source_id limit 1`;
 
 /**
  * The `limit` territories with the largest sums of a one-year slice, largest first (then by id), in
@@ -321,13 +311,14 @@ export async function sliceTop(
   sql: Sql,
   q: SliceQuery,
   limit: number,
-  /** order by the value per person (population of the year nearest q.yearTo), leaving out territories without one */
-  perCapita = false,
+  /** order by the value per person, with these populations by territory, leaving out territories without one */
+  populations?: Map<number, number>,
 ): Promise<TopRow[] | null> {
   if (!q.releaseIds.length || !q.sectors.length || !q.gases.length) return [];
   const { ctes, params } = sliceStatement(q);
-  if (perCapita) params.push(q.yearTo ?? null);
-  const year = `$${params.length}::int`;
+  const perCapita = populations !== undefined;
+  if (populations) params.push([...populations.keys()], [...populations.values()]);
+  const pop = `unnest($${params.length - 1}::int[], $${params.length}::float8[]) as pop(territory_id, value)`;
   params.push(limit);
   const rows = await sql.query<Partial<TopRow> & { plain: boolean }>(
     `${ctes},
@@ -336,7 +327,7 @@ export async function sliceTop(
        and (select count(distinct release_id) from per_basis) <= 1 as ok),
      ranked as (
        select p.*, ${perCapita ? `p.value / pop.value` : "p.value"} as by_value, ${perCapita ? "pop.value" : "null::float8"} as population
-       from per_basis p${perCapita ? ` cross join lateral (${nearestPopulation(year)}) pop where pop.value > 0` : ""}
+       from per_basis p${perCapita ? ` join ${pop} on pop.territory_id = p.territory_id where pop.value > 0` : ""}
      )
      select plain.ok as plain, top.* from plain left join lateral (
        select p.territory_id as "territoryId", p.release_id as "releaseId", g.code as gas, p.gwp, p.value, p.population
