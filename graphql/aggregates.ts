@@ -1,11 +1,12 @@
 // Totals, breakdowns and roll-ups for many territories at once: one slice statement and one
 // children statement per request field, whatever the number of territories (DataLoader batches).
-import type { GwpSet } from "../core/gwp.ts";
+import { convert, type GwpSet, sum } from "../core/gwp.ts";
 import type { MassUnit } from "../core/mass-unit.ts";
 import { type Rollup, type RollupRow, rollup } from "../core/rollup.ts";
 import { db } from "../db/client.ts";
 import { type ChildRow, childrenOf } from "../db/queries/indicators.ts";
 import type { ReleaseRow } from "../db/queries/releases.ts";
+import { precomputedRollups } from "../db/queries/rollup-totals.ts";
 import { type SliceRow, slice } from "../db/queries/slice.ts";
 import type { Context } from "./builder.ts";
 import { asClientError, clientError } from "./errors.ts";
@@ -37,6 +38,8 @@ export interface AggregateShape {
   unit: MassUnit;
   /** the value and how it was obtained */
   rollup: Pick<Rollup, "value" | "status" | "reported">;
+  /** the coverage counts, when known without the whole roll-up */
+  counts?: { children: number; childrenWithData: number };
   /** the whole roll-up, children and coverage included: read only when a field asks for them */
   detail: () => Promise<RollupDetail>;
 }
@@ -163,10 +166,11 @@ export function oneSource<T extends { source: string }>(
  * The total of each territory for the slice: REPORTED, DERIVED or PARTIAL, or null without data.
  *
  * When the slice reads one source's release, a territory that reports its own value is REPORTED
- * whatever lies below it, so its total needs only its own rows (one statement for all of them); the
- * roll-up of its children (sumOfChildren, coverage) is computed only if a field asks for it, once for
- * the whole batch. Territories without their own value, or a slice over several sources (where the
- * children may answer from another source: SOURCE_REQUIRED), take the whole roll-up at once.
+ * whatever lies below it, so its total needs only its own rows (one statement for all of them), and
+ * one that does not is answered from the precomputed roll-ups where they settle it (derivedTotals,
+ * one more statement); the roll-up of their children (sumOfChildren, coverage) is computed only if a
+ * field asks for it, once for the whole batch. Other territories, or a slice over several sources
+ * (where the children may answer from another source: SOURCE_REQUIRED), take the whole roll-up at once.
  */
 export async function totals(
   ctx: Context,
@@ -181,10 +185,20 @@ export async function totals(
   });
   const own =
     selected.length === 1 ? await ownTotals(ctx, territoryIds, args, selected) : new Map<number, Rollup | Error>();
-  const reportedIds = territoryIds.filter((id) => own.has(id));
-  const restIds = territoryIds.filter((id) => !own.has(id));
+  const derived =
+    selected.length === 1
+      ? await derivedTotals(
+          ctx,
+          territoryIds.filter((id) => !own.has(id)),
+          args,
+          selected[0],
+        )
+      : new Map<number, DerivedTotal | null>();
+  // answered without the children's rows: their roll-up is read only if a field asks for it
+  const quickIds = territoryIds.filter((id) => own.has(id) || derived.get(id));
+  const restIds = territoryIds.filter((id) => !own.has(id) && !derived.has(id));
   const rest = restIds.length ? await rollups(ctx, restIds, args, ...covers) : new Map<number, TerritoryRollups>();
-  let reportedDetails: Promise<Map<number, TerritoryRollups>> | undefined;
+  let quickDetails: Promise<Map<number, TerritoryRollups>> | undefined;
   const shape = (id: number, part: { source: string; release: ReleaseRow }, rollup: AggregateShape["rollup"]) => ({
     territoryId: id,
     source: part.source,
@@ -194,18 +208,21 @@ export async function totals(
     rollup,
   });
   return territoryIds.map((id) => {
-    const mine = own.get(id);
+    const fromDerived = derived.get(id);
+    if (fromDerived === null) return null;
+    const mine = own.get(id) ?? fromDerived?.rollup;
     if (mine instanceof Error) return mine;
     if (mine) {
       const detail = async (): Promise<RollupDetail> => {
-        reportedDetails ??= rollups(ctx, reportedIds, args, ...covers);
-        const { parts, children } = (await reportedDetails).get(id)!;
+        quickDetails ??= rollups(ctx, quickIds, args, ...covers);
+        const { parts, children } = (await quickDetails).get(id)!;
         const result = parts[0]?.result;
         if (result instanceof Error) throw result;
-        if (!result) throw new Error(`territory ${id} reports a value but has no roll-up`);
+        if (!result) throw new Error(`territory ${id} has a value but no roll-up`);
         return { rollup: result, children };
       };
-      return { ...shape(id, { source: selected[0].sourceId, release: selected[0] }, mine), detail };
+      const counts = fromDerived?.counts;
+      return { ...shape(id, { source: selected[0].sourceId, release: selected[0] }, mine), counts, detail };
     }
     const { parts, children } = rest.get(id)!;
     const part = oneSource(parts, args.source);
@@ -214,6 +231,58 @@ export async function totals(
     const detail = { rollup: part.result, children };
     return { ...shape(id, part, part.result), detail: async () => detail };
   });
+}
+
+type DerivedTotal = Pick<AggregateShape, "rollup" | "counts">;
+
+/**
+ * The roll-up of territories that report no value of their own, from the precomputed tables (one
+ * statement): null for those with no value below them, the value and status for those whose
+ * subtree is exact and whose status the children counts settle. Absent: the live roll-up decides
+ * (a subtree that is not exact, an undecided status, values that cannot be summed as they are).
+ */
+async function derivedTotals(
+  ctx: Context,
+  territoryIds: number[],
+  args: SliceArgs,
+  release: ReleaseRow,
+): Promise<Map<number, DerivedTotal | null>> {
+  const result = new Map<number, DerivedTotal | null>();
+  if (!territoryIds.length) return result;
+  const ref = await reference(ctx);
+  const gas = checkCode(ref, "gas", args.gas);
+  const pre = await precomputedRollups(db(), {
+    territoryIds,
+    releaseId: release.id,
+    sectors: ref.sectorCover(checkCode(ref, "sector", args.sector)),
+    gases: ref.gasCover(gas),
+    year: args.year,
+  });
+  for (const [id, p] of pre) {
+    if (p.kind === "none" || (p.kind === "known" && !p.sums.length)) {
+      result.set(id, null);
+      continue;
+    }
+    if (p.kind === "unknown" || p.children === 0) continue;
+    // DERIVED when every child has a value: surely so when one key alone covers them all; surely
+    // PARTIAL when all keys together have fewer children than there are
+    const status =
+      p.maxChildrenWithKey === p.children ? "DERIVED" : p.sumChildrenWithKey < p.children ? "PARTIAL" : null;
+    if (!status) continue;
+    // how many children have a value: all of them, or those of the one key that has any
+    const withData =
+      status === "DERIVED" ? p.children : p.maxChildrenWithKey === p.sumChildrenWithKey ? p.sumChildrenWithKey : null;
+    try {
+      const value = sum(p.sums.map((q) => convert(q, args.gwp ?? null, ref.gwp)));
+      result.set(id, {
+        rollup: { value, status, reported: null },
+        counts: withData === null ? undefined : { children: p.children, childrenWithData: withData },
+      });
+    } catch {
+      // values that cannot be summed as they are: the live roll-up names the ones at fault
+    }
+  }
+  return result;
 }
 
 /** The value each territory reports itself for a one-source slice (one statement); absent when none. */

@@ -8,8 +8,16 @@
 // exactly when, below A, no territory with values has another with values below it (else only the
 // upper one counts) and no value of a territory covers another of the same territory (a total and
 // its parts, CO2 and the GHG basket: the slice keeps only the upper one). rollup_territory lists the
-// territories A where both hold; the API reads emission_rollup for those and sums live elsewhere.
+// territories A where both hold (exact), and every other territory with values below it (not exact),
+// so that a territory absent there has no values below it; the API reads emission_rollup for the
+// exact ones and sums live elsewhere.
+//
+// Each emission_rollup row also counts the children of A with values of its key at or below them:
+// a roll-up's status (DERIVED when every child has a value, PARTIAL otherwise) then needs no read of
+// the children. Counted where each territory has at most one row per key (one source sector per
+// canonical sector and gas) and A has no child outside the tree (an organisation) with values.
 import type { Sql } from "../../db/client.ts";
+import { OUTSIDE_TREE } from "../../db/queries/indicators.ts";
 import { gasTree } from "../../db/queries/slice.ts";
 
 const TOTAL_SECTORS = ["TOTAL_EXCL_LULUCF", "TOTAL_INCL_LULUCF"];
@@ -47,7 +55,8 @@ export async function buildRollups(sql: Sql, releaseId: number): Promise<RollupS
   const cover = await coveringPairs(sql);
   await sql.query(
     `create temp table rl_combo on commit drop as
-    select territory_id, sector_id, gas_id from emission where release_id = $1 group by 1, 2, 3`,
+    select territory_id, sector_id, gas_id, min(source_sector_id) <> max(source_sector_id) as several
+    from emission where release_id = $1 group by 1, 2, 3`,
     [releaseId],
   );
   await sql.query(
@@ -92,6 +101,10 @@ export async function buildRollups(sql: Sql, releaseId: number): Promise<RollupS
     where e.release_id = $1 group by 1, 2, 3, 4, 5`,
     [releaseId],
   );
+  // children with values below: counted per key where one row per territory and key is certain
+  const [{ countable }] = await sql.query<{ countable: boolean }>(
+    `select not exists (select 1 from rl_combo where several) as countable`,
+  );
   const [{ rows }] = await sql.query<{ rows: number }>(
     `with up as (
        select v.territory_id as root, p.* from rl_valid v join rl_parent p on p.parent_id = v.territory_id
@@ -106,9 +119,36 @@ export async function buildRollups(sql: Sql, releaseId: number): Promise<RollupS
      select count(*)::int as rows from ins`,
     [releaseId],
   );
+  if (countable) {
+    // the children of A with values of a key: those with rows of it (rl_parent counts one row per
+    // child) and those with a roll-up row of it (one per child); never both, A being exact
+    await sql.query(
+      `update emission_rollup r set children = c.n
+       from (
+         select parent_id, sector_id, gas_id, gwp, year, sum(n)::int as n from (
+           select parent_id, sector_id, gas_id, gwp, year, n from rl_parent
+           union all
+           select a.ancestor_id, x.sector_id, x.gas_id, x.gwp, x.year, count(*) from emission_rollup x
+             join territory_ancestor a on a.territory_id = x.territory_id and a.distance = 1
+           where x.release_id = $1 group by 1, 2, 3, 4, 5
+         ) u group by 1, 2, 3, 4, 5
+       ) c
+       where r.release_id = $1 and r.territory_id = c.parent_id and r.sector_id = c.sector_id and r.gas_id = c.gas_id
+         and r.gwp = c.gwp and r.year = c.year
+         and r.territory_id not in (select t.parent_id from rl_combo x join territory t on t.id = x.territory_id
+           where t.level = any($2::text[]) and t.parent_id is not null)`,
+      [releaseId, OUTSIDE_TREE],
+    );
+  }
   const [{ territories }] = await sql.query<{ territories: number }>(
-    `with ins as (insert into rollup_territory (release_id, territory_id) select $1, territory_id from rl_valid returning 1)
-     select count(*)::int as territories from ins`,
+    `with ins as (
+       insert into rollup_territory (release_id, territory_id, exact)
+       select $1, a.ancestor_id, bool_or(v.territory_id is not null)
+       from territory_ancestor a left join rl_valid v on v.territory_id = a.ancestor_id
+       where a.territory_id in (select territory_id from rl_combo) group by a.ancestor_id
+       returning exact
+     )
+     select count(*) filter (where exact)::int as territories from ins`,
     [releaseId],
   );
   for (const t of ["rl_combo", "rl_cover", "rl_gcover", "rl_bad", "rl_valid", "rl_parent"])

@@ -3,9 +3,7 @@
 // a level (rankings), and the rejected rows that name a territory. Each is one statement, batched
 // over territories.
 import type { Sql } from "../client.ts";
-
-/** Levels that are not part of the geographic tree's coverage (membership sets, organisations). */
-const OUTSIDE_TREE = ["group", "organisation"];
+import { OUTSIDE_TREE } from "./indicators.ts";
 
 /** Ids of every territory of a level. */
 export async function territoryIdsAtLevel(sql: Sql, level: string): Promise<number[]> {

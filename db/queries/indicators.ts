@@ -6,7 +6,7 @@ import type { TerritoryRef } from "../territories.ts";
 const territoryColumns = `t.id, t.code, t.level, t.name, t.name_fr as "nameFr", t.parent_id as "parentId", t.depth`;
 
 /** Levels that are not part of the geographic tree's coverage (membership sets, organisations). */
-const OUTSIDE_TREE = ["group", "organisation"];
+export const OUTSIDE_TREE = ["group", "organisation"];
 
 export interface IndicatorValue {
   territoryId: number;

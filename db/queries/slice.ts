@@ -181,7 +181,7 @@ function sliceStatement(q: SliceQuery): { ctes: string; params: unknown[]; ances
           select territory_id as id from territory_ancestor where ancestor_id = any(${w}::int[]) and distance = 1
         ),
         pre as materialized (
-          select k.id from kids k join rollup_territory rt on rt.territory_id = k.id and rt.release_id = any($11::int[])
+          select k.id from kids k join rollup_territory rt on rt.territory_id = k.id and rt.release_id = any($11::int[]) and rt.exact
           where not exists (select 1 from territory_ancestor n where n.territory_id = any(${w}::int[]) and n.ancestor_id = any(${w}::int[]))
           group by k.id having count(*) = cardinality($11::int[])
         ),

@@ -27,27 +27,30 @@ const toTerritory = (c: ChildRow): TerritoryRow => ({
   depth: c.depth,
 });
 
-interface CoverageShape extends RollupDetail {
-  release: ReleaseRow;
-  year: number;
-}
+/** The coverage counts when the precomputed roll-up knew them; the whole roll-up only when a field needs it. */
+type CoverageShape = Pick<AggregateShape, "release" | "year" | "counts" | "detail">;
 
 const Coverage = builder.objectRef<CoverageShape>("Coverage").implement({
   description: "How much of a territory's children have a value for the slice",
   fields: (t) => ({
-    children: t.int({ resolve: (c) => c.rollup.coverage.children }),
-    childrenWithData: t.int({ resolve: (c) => c.rollup.coverage.childrenWithData }),
+    children: t.int({ resolve: async (c) => c.counts?.children ?? (await c.detail()).rollup.coverage.children }),
+    childrenWithData: t.int({
+      resolve: async (c) => c.counts?.childrenWithData ?? (await c.detail()).rollup.coverage.childrenWithData,
+    }),
     populationShare: t.loadable({
       type: "Float",
       nullable: true,
       description: "population of the children with data over the population of all children (nearest year)",
       load: (keys: string[]) => populationShares(keys),
-      resolve: (c) => JSON.stringify([c.year, c.children.map((child) => child.id), [...c.rollup.childValues.keys()]]),
+      resolve: async (c) => {
+        const { children, rollup } = await c.detail();
+        return JSON.stringify([c.year, children.map((child) => child.id), [...rollup.childValues.keys()]]);
+      },
     }),
     missing: t.field({
       type: [Territory],
       description: "children without a value (not published, or rejected at load)",
-      resolve: (c) => missingOf(c).map(toTerritory),
+      resolve: async (c) => missingOf(await c.detail()).map(toTerritory),
     }),
     missingRejected: t.loadableList({
       type: MissingChild,
@@ -55,8 +58,12 @@ const Coverage = builder.objectRef<CoverageShape>("Coverage").implement({
         "each child without a value, with the rows of the run that loaded this release that name it and were rejected (empty when it was simply not published)",
       args: { first: t.arg.int({ defaultValue: 5, description: "rejected rows per child, in file order" }) },
       load: (keys: string[], _ctx) => missingChildren(keys),
-      resolve: (c, args) =>
-        JSON.stringify([c.release.runId, Math.min(Math.max(args.first ?? 5, 0), 100), missingOf(c).map((m) => m.id)]),
+      resolve: async (c, args) =>
+        JSON.stringify([
+          c.release.runId,
+          Math.min(Math.max(args.first ?? 5, 0), 100),
+          missingOf(await c.detail()).map((m) => m.id),
+        ]),
     }),
   }),
 });
@@ -144,7 +151,7 @@ export const Aggregate = builder.objectRef<AggregateShape>("Aggregate").implemen
     }),
     coverage: t.field({
       type: Coverage,
-      resolve: async (a) => ({ ...(await a.detail()), release: a.release, year: a.year }),
+      resolve: (a) => a,
     }),
     source: t.field({
       type: Source,

@@ -18,6 +18,7 @@ export interface GqlAnswer {
     errors?: {
       message: string;
       locations?: { line: number; column: number }[];
+      path?: (string | number)[];
       extensions?: Record<string, unknown>;
     }[];
   };
