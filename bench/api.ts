@@ -12,6 +12,7 @@ import path from "node:path";
 import autocannon from "autocannon";
 import { runConnector } from "../connectors/engine/run.ts";
 import { findConnector } from "../connectors/registry.ts";
+import { RANDOM_PAGE_COST } from "../db/client.ts";
 import { intOption, machine, median, openHub, printTable, scratchDatabase, smoke } from "./lib.ts";
 
 const SOURCES = smoke ? ["territories", "gwp", "gcp"] : ["territories", "gwp", "gcp", "edgar", "owid", "openghgmap"];
@@ -187,6 +188,8 @@ async function main() {
     const [{ id: totalSector }] = await db.query<{ id: number }>(
       `select id from sector where code = 'TOTAL_EXCL_LULUCF'`,
     );
+    // PostGraphile plans with the planner settings the hub's connections use (db/client.ts)
+    await db.query(`alter database "${scratch.name}" set random_page_cost = ${RANDOM_PAGE_COST}`);
     await db.close();
     const ids: Ids = { release: Object.fromEntries(releases.map((r) => [r.source_id, r.id])), totalSector };
 

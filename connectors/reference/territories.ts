@@ -557,16 +557,31 @@ export async function rebuildClosure(tx: Sql) {
        from up join territory t on t.id = up.ancestor_id
        where t.parent_id is not null and up.distance < 64
      )
-     select territory_id, ancestor_id, distance from up`,
+     select up.territory_id, up.ancestor_id, up.distance, t.level from up join territory t on t.id = up.territory_id`,
   );
   await tx.query(
     `delete from territory_ancestor a where not exists (select 1 from closure c
-       where c.territory_id = a.territory_id and c.ancestor_id = a.ancestor_id and c.distance = a.distance)`,
+       where c.territory_id = a.territory_id and c.ancestor_id = a.ancestor_id and c.distance = a.distance
+         and c.level = a.level)`,
   );
   await tx.query(
-    `insert into territory_ancestor (territory_id, ancestor_id, distance)
-     select c.territory_id, c.ancestor_id, c.distance from closure c
+    `insert into territory_ancestor (territory_id, ancestor_id, distance, level)
+     select c.territory_id, c.ancestor_id, c.distance, c.level from closure c
      where not exists (select 1 from territory_ancestor a where a.territory_id = c.territory_id and a.ancestor_id = c.ancestor_id)`,
+  );
+}
+
+/** Closure rows of new leaves of the tree (a connector's cities or organisations), by code: their
+ *  parents' ancestors and the parents themselves; rows already there are kept. */
+export async function addLeavesToClosure(sql: Sql, codes: string[]) {
+  await sql.query(
+    `insert into territory_ancestor (territory_id, ancestor_id, distance, level)
+     select t.id, t.parent_id, 1, t.level from territory t where t.code = any($1) and t.parent_id is not null
+     union all
+     select t.id, a.ancestor_id, a.distance + 1, t.level from territory t join territory_ancestor a on a.territory_id = t.parent_id
+     where t.code = any($1)
+     on conflict (territory_id, ancestor_id) do nothing`,
+    [codes],
   );
 }
 

@@ -26,6 +26,7 @@ import { combineConnectors } from "../engine/combine.ts";
 import { foldName } from "../engine/lookups.ts";
 import { type CsvRecord, readCsvAll } from "../engine/parse.ts";
 import { fileLabel, type GwpSet, type SpecInput, specConnector } from "../engine/spec.ts";
+import { addLeavesToClosure } from "../reference/territories.ts";
 import type { LoadContext } from "../types.ts";
 
 /** scope item label (scope_items.csv, as published) -> canonical scope, and the scope_id it must have */
@@ -233,15 +234,7 @@ export async function upsertOrganisations(sql: Sql, organisations: Organisation[
      on conflict (scheme, value) do nothing`,
     [withSiren.map((o) => o.code), withSiren.map((o) => o.siren)],
   );
-  await sql.query(
-    `insert into territory_ancestor (territory_id, ancestor_id, distance)
-     select t.id, t.parent_id, 1 from territory t where t.code = any($1)
-     union all
-     select t.id, a.ancestor_id, a.distance + 1 from territory t join territory_ancestor a on a.territory_id = t.parent_id
-     where t.code = any($1)
-     on conflict (territory_id, ancestor_id) do nothing`,
-    [codes],
-  );
+  await addLeavesToClosure(sql, codes);
 }
 
 /** one join per run, shared by the parts of the connector */

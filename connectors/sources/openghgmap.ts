@@ -11,6 +11,7 @@
 import type { Sql } from "../../db/client.ts";
 import { readCsv } from "../engine/parse.ts";
 import { fileLabel, type SpecHooks, specConnector } from "../engine/spec.ts";
+import { addLeavesToClosure } from "../reference/territories.ts";
 import { OPENCLIMATE_LICENCE, openClimateSpec } from "./openclimate.ts";
 
 /** the file's one series -> canonical sector: openGHGMap estimates CO2 from fossil fuels and industry */
@@ -37,16 +38,7 @@ export async function createCities(sql: Sql, codes: string[]): Promise<number> {
      on conflict (scheme, value) do nothing`,
     [cities],
   );
-  await sql.query(
-    `insert into territory_ancestor (territory_id, ancestor_id, distance)
-     select t.id, t.parent_id, 1 from territory t where t.code = any($1) and t.level = 'city'
-     union all
-     select t.id, a.ancestor_id, a.distance + 1
-     from territory t join territory_ancestor a on a.territory_id = t.parent_id
-     where t.code = any($1) and t.level = 'city'
-     on conflict (territory_id, ancestor_id) do nothing`,
-    [cities],
-  );
+  await addLeavesToClosure(sql, cities);
   return created.length;
 }
 

@@ -99,7 +99,10 @@ export const Territory = builder.prismaObject("Territory", {
 });
 
 function descendantsWhere(id: number, level: string | null | undefined): Prisma.TerritoryWhereInput {
-  return { ancestors: { some: { ancestorId: id } }, ...(level ? { level } : {}) };
+  // the closure's own copy of the level makes the descendants of a level one index range
+  return level
+    ? { ancestors: { some: { ancestorId: id, level } }, level }
+    : { ancestors: { some: { ancestorId: id } } };
 }
 
 function checkCodeLength(code: string) {
@@ -115,7 +118,10 @@ builder.queryField("territory", (t) =>
     resolve: async (query, _root, { code }) => {
       checkCodeLength(code);
       const found = await lookupTerritory(code);
-      return found ? db().prisma.territory.findUnique({ ...query, where: { id: found.id } }) : null;
+      if (!found) return null;
+      // no relation asked for: the catalog's lookup holds every column of the row
+      if (!Object.keys(query).length) return found;
+      return db().prisma.territory.findUnique({ ...query, where: { id: found.id } });
     },
   }),
 );
@@ -157,7 +163,7 @@ async function territoriesWhere(args: {
     checkCodeLength(args.parent);
     const parent = await lookupTerritory(args.parent);
     if (!parent) throw clientError("NOT_FOUND", `no territory has the identifier ${JSON.stringify(args.parent)}`);
-    where.push({ ancestors: { some: { ancestorId: parent.id } } });
+    where.push(descendantsWhere(parent.id, args.level));
   }
   const search = args.search?.trim();
   if (search) {
