@@ -314,7 +314,9 @@ export async function sliceTop(
   /** order by the value per person, with these populations by territory, leaving out territories without one */
   populations?: Map<number, number>,
 ): Promise<TopRow[] | null> {
-  if (!q.releaseIds.length || !q.sectors.length || !q.gases.length) return [];
+  if (q.yearFrom == null || q.yearFrom !== q.yearTo || q.sectors.length !== 1 || q.gases.length !== 1)
+    throw new Error("sliceTop ranks one year of one sector and gas cover");
+  if (!q.releaseIds.length) return [];
   const { ctes, params } = sliceStatement(q);
   const perCapita = populations !== undefined;
   if (populations) params.push([...populations.keys()], [...populations.values()]);
@@ -322,12 +324,13 @@ export async function sliceTop(
   params.push(limit);
   const rows = await sql.query<Partial<TopRow> & { plain: boolean }>(
     `${ctes},
-     per_basis as (select territory_id, release_id, gas_id, gwp, sum(value) as value from x group by 1, 2, 3, 4),
-     plain as (select not exists (select 1 from per_basis group by territory_id having count(*) > 1)
-       and (select count(distinct release_id) from per_basis) <= 1 as ok),
+     -- one year and one cover: x has a row per territory, release, gas and GWP set (a basis); plain
+     -- when each territory has one basis and every row comes from one release
+     per_territory as (select count(*) as bases, min(release_id) as lo, max(release_id) as hi from x group by territory_id),
+     plain as materialized (select coalesce(max(bases) = 1 and min(lo) = max(hi), true) as ok from per_territory),
      ranked as (
        select p.*, ${perCapita ? `p.value / pop.value` : "p.value"} as by_value, ${perCapita ? "pop.value" : "null::float8"} as population
-       from per_basis p${perCapita ? ` join ${pop} on pop.territory_id = p.territory_id where pop.value > 0` : ""}
+       from x p${perCapita ? ` join ${pop} on pop.territory_id = p.territory_id where pop.value > 0` : ""}
      )
      select plain.ok as plain, top.* from plain left join lateral (
        select p.territory_id as "territoryId", p.release_id as "releaseId", g.code as gas, p.gwp, p.value, p.population
