@@ -329,8 +329,11 @@ export async function readCsv(
   feed.on("error", (e) => parser.destroy(e));
   feed.pipe(parser);
   const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number } }>;
-  const lineOf = (info: { lines: number }, fields: string[]) =>
-    skipped + info.lines - fields.reduce((n, f) => n + (f.includes("\n") ? f.split("\n").length - 1 : 0), 0);
+  const lineOf = (info: { lines: number }, fields: string[]) => {
+    let inside = 0; // line ends inside quoted fields
+    for (const f of fields) if (f.includes("\n")) inside += f.split("\n").length - 1;
+    return skipped + info.lines - inside;
+  };
   const wrap = (e: unknown, fallbackLine: number): Error => {
     if (e instanceof ParseError) return e;
     const err = e as Error & { code?: string; lines?: number };
