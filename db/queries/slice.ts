@@ -198,7 +198,7 @@ function sliceStatement(q: SliceQuery): { ctes: string; params: unknown[]; ances
       );
     }
   }
-  if (q.level) scope.push(`e.territory_id = any(array(select id from territory where level = ${p(q.level)}))`);
+  if (q.level) scope.push(`e.territory_id in (select id from territory where level = ${p(q.level)})`);
   if (!scope.length) throw new Error("slice needs a territory scope");
   where.push(`(${scope.join(" or ")})`);
   const years: string[] = [];
@@ -244,10 +244,15 @@ function sliceStatement(q: SliceQuery): { ctes: string; params: unknown[]; ances
       ),
       -- a row is left out when another row of the same release, territory and year covers it (an
       -- ancestor sector or gas within the request): an anti-join, hashed on the row's key
+      -- only rows that share their release, territory, year and requested key with another can be
+      -- covered: without any (one row each, the usual case) the anti-join is skipped
+      shared as materialized (
+        select exists (select from e where not sub group by release_id, territory_id, year, skey, gkey having count(*) > 1) as found
+      ),
       kept as (
-        select e.* from e where e.sub
+        select e.* from e where e.sub or not (select found from shared)
         union all
-        select e.* from e where not e.sub and not exists (
+        select e.* from e where not e.sub and (select found from shared) and not exists (
           select 1 from e c
           where c.release_id = e.release_id and c.territory_id = e.territory_id and c.year = e.year
             and c.skey = e.skey and c.gkey = e.gkey and not c.sub and (c.sector_id, c.gas_id) <> (e.sector_id, e.gas_id)
