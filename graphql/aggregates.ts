@@ -6,7 +6,7 @@ import { type Rollup, type RollupRow, rollup } from "../core/rollup.ts";
 import { db } from "../db/client.ts";
 import { type ChildRow, childrenOf } from "../db/queries/indicators.ts";
 import type { ReleaseRow } from "../db/queries/releases.ts";
-import { precomputedRollups } from "../db/queries/rollup-totals.ts";
+import { quickTotals } from "../db/queries/rollup-totals.ts";
 import { type SliceRow, slice } from "../db/queries/slice.ts";
 import type { Context } from "./builder.ts";
 import { asClientError, clientError } from "./errors.ts";
@@ -166,10 +166,10 @@ export function oneSource<T extends { source: string }>(
  * The total of each territory for the slice: REPORTED, DERIVED or PARTIAL, or null without data.
  *
  * When the slice reads one source's release, a territory that reports its own value is REPORTED
- * whatever lies below it, so its total needs only its own rows (one statement for all of them), and
- * one that does not is answered from the precomputed roll-ups where they settle it (derivedTotals,
- * one more statement); the roll-up of their children (sumOfChildren, coverage) is computed only if a
- * field asks for it, once for the whole batch. Other territories, or a slice over several sources
+ * whatever lies below it, so its total needs only its own rows, and one that does not is answered
+ * from the precomputed roll-ups where they settle it: one statement for all of them (quickTotalsOf).
+ * The roll-up of their children (sumOfChildren, coverage) is computed only if a field asks for it,
+ * once for the whole batch. Other territories, or a slice over several sources
  * (where the children may answer from another source: SOURCE_REQUIRED), take the whole roll-up at once.
  */
 export async function totals(
@@ -183,17 +183,10 @@ export async function totals(
     release: args.release,
     asOf: args.asOf,
   });
-  const own =
-    selected.length === 1 ? await ownTotals(ctx, territoryIds, args, selected) : new Map<number, Rollup | Error>();
-  const derived =
+  const { own, derived } =
     selected.length === 1
-      ? await derivedTotals(
-          ctx,
-          territoryIds.filter((id) => !own.has(id)),
-          args,
-          selected[0],
-        )
-      : new Map<number, DerivedTotal | null>();
+      ? await quickTotalsOf(ctx, territoryIds, args, selected[0])
+      : { own: new Map<number, Rollup | Error>(), derived: new Map<number, DerivedTotal | null>() };
   // answered without the children's rows: their roll-up is read only if a field asks for it
   const quickIds = territoryIds.filter((id) => own.has(id) || derived.get(id));
   const restIds = territoryIds.filter((id) => !own.has(id) && !derived.has(id));
@@ -236,31 +229,41 @@ export async function totals(
 type DerivedTotal = Pick<AggregateShape, "rollup" | "counts">;
 
 /**
- * The roll-up of territories that report no value of their own, from the precomputed tables (one
- * statement): null for those with no value below them, the value and status for those whose
- * subtree is exact and whose status the children counts settle. Absent: the live roll-up decides
- * (a subtree that is not exact, an undecided status, values that cannot be summed as they are).
+ * One statement for a one-source slice (db/queries/rollup-totals.ts): `own`, the value of each
+ * territory that reports one itself; `derived`, for the others, null when nothing is below them, or
+ * the value, status and coverage counts where the precomputed roll-ups settle them. Territories in
+ * neither take the live roll-up (a subtree that is not exact, an undecided status, values that
+ * cannot be summed as they are).
  */
-async function derivedTotals(
+async function quickTotalsOf(
   ctx: Context,
-  territoryIds: number[],
+  territoryIds: readonly number[],
   args: SliceArgs,
   release: ReleaseRow,
-): Promise<Map<number, DerivedTotal | null>> {
-  const result = new Map<number, DerivedTotal | null>();
-  if (!territoryIds.length) return result;
+): Promise<{ own: Map<number, Rollup | Error>; derived: Map<number, DerivedTotal | null> }> {
   const ref = await reference(ctx);
   const gas = checkCode(ref, "gas", args.gas);
-  const pre = await precomputedRollups(db(), {
-    territoryIds,
+  const { own: ownRows, precomputed } = await quickTotals(db(), {
+    territoryIds: [...territoryIds],
     releaseId: release.id,
     sectors: ref.sectorCover(checkCode(ref, "sector", args.sector)),
     gases: ref.gasCover(gas),
     year: args.year,
   });
-  for (const [id, p] of pre) {
+  const own = new Map<number, Rollup | Error>();
+  for (const [id, quantities] of ownRows) {
+    try {
+      const rows = quantities.map((q) => ({ ...q, territoryId: id, ancestors: [] }));
+      const r = rollup(id, rows, [], args.gwp ?? null, ref.gwp);
+      if (r) own.set(id, r);
+    } catch (e) {
+      own.set(id, asClientError(e) as Error);
+    }
+  }
+  const derived = new Map<number, DerivedTotal | null>();
+  for (const [id, p] of precomputed) {
     if (p.kind === "none" || (p.kind === "known" && !p.sums.length)) {
-      result.set(id, null);
+      derived.set(id, null);
       continue;
     }
     if (p.kind === "unknown" || p.children === 0) continue;
@@ -274,7 +277,7 @@ async function derivedTotals(
       status === "DERIVED" ? p.children : p.maxChildrenWithKey === p.sumChildrenWithKey ? p.sumChildrenWithKey : null;
     try {
       const value = sum(p.sums.map((q) => convert(q, args.gwp ?? null, ref.gwp)));
-      result.set(id, {
+      derived.set(id, {
         rollup: { value, status, reported: null },
         counts: withData === null ? undefined : { children: p.children, childrenWithData: withData },
       });
@@ -282,41 +285,5 @@ async function derivedTotals(
       // values that cannot be summed as they are: the live roll-up names the ones at fault
     }
   }
-  return result;
-}
-
-/** The value each territory reports itself for a one-source slice (one statement); absent when none. */
-async function ownTotals(
-  ctx: Context,
-  territoryIds: readonly number[],
-  args: SliceArgs,
-  selected: ReleaseRow[],
-): Promise<Map<number, Rollup | Error>> {
-  const ref = await reference(ctx);
-  const gas = checkCode(ref, "gas", args.gas);
-  checkCode(ref, "sector", args.sector);
-  const rows = await slice(db(), {
-    territoryIds: [...territoryIds],
-    releaseIds: selected.map((r) => r.id),
-    sectors: [ref.sectorCover(args.sector ?? null)],
-    gases: [ref.gasCover(gas)],
-    yearFrom: args.year,
-    yearTo: args.year,
-  });
-  const byTerritory = new Map<number, RollupRow[]>();
-  for (const r of rows) {
-    const list = byTerritory.get(r.territoryId) ?? [];
-    list.push({ ...toRollupRow(r), ancestors: [] });
-    byTerritory.set(r.territoryId, list);
-  }
-  const result = new Map<number, Rollup | Error>();
-  for (const [id, list] of byTerritory) {
-    try {
-      const r = rollup(id, list, [], args.gwp ?? null, ref.gwp);
-      if (r) result.set(id, r);
-    } catch (e) {
-      result.set(id, asClientError(e) as Error);
-    }
-  }
-  return result;
+  return { own, derived };
 }

@@ -163,7 +163,7 @@ function coverArrays(covers: Cover[]): string[] {
 
 /** The common table expressions of a slice statement, the last one `x`: the covered sums per
  *  territory, release, year, requested sector, requested gas, gas and GWP set (see slice). */
-function sliceStatement(q: SliceQuery): { ctes: string; params: unknown[]; ancestors: string } {
+export function sliceStatement(q: SliceQuery): { ctes: string; params: unknown[]; ancestors: string } {
   const params: unknown[] = [...coverArrays(q.sectors), ...coverArrays(q.gases), q.releaseIds];
   const p = (v: unknown) => {
     params.push(v);
