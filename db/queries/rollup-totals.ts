@@ -13,7 +13,7 @@ export interface PrecomputedRollup {
   kind: "none" | "unknown" | "known";
   /** the subtree's sums in the cover, by gas and GWP set (empty: no value in this slice) */
   sums: Quantity[];
-  /** the territory's children in the tree */
+  /** the territory's children in the tree (counted for the known kind only) */
   children: number;
   /** of the cover's (sector, gas, GWP set) keys: the most children with values of one key, and the sum over keys */
   maxChildrenWithKey: number;
@@ -64,7 +64,8 @@ export async function quickTotals(
     `${ctes},
      pre as (
        select t.id as territory_id, rt.exact,
-         (select count(*)::int from territory c where c.parent_id = t.id and c.level <> all(${outside}::text[])) as children,
+         case when rt.exact then (select count(*)::int from territory c
+           where c.parent_id = t.id and c.level <> all(${outside}::text[])) end as children,
          r.gas_id, nullif(r.gwp, '') as gwp, sum(r.value) as value,
          max(r.children) as max_children, sum(r.children)::int as sum_children, bool_or(r.children is null) as uncounted
        from unnest(${ids}::int[]) as t(id)
@@ -93,7 +94,7 @@ export async function quickTotals(
     let pre = result.precomputed.get(r.territoryId);
     if (!pre) {
       const kind = r.exact === null ? "none" : r.exact ? "known" : "unknown";
-      pre = { kind, sums: [], children: r.children!, maxChildrenWithKey: 0, sumChildrenWithKey: 0 };
+      pre = { kind, sums: [], children: r.children ?? 0, maxChildrenWithKey: 0, sumChildrenWithKey: 0 };
       result.precomputed.set(r.territoryId, pre);
     }
     if (r.gas === null) continue;
