@@ -12,8 +12,8 @@ export function apiWith(config: Config, api: Partial<ApiConfig> = {}, rest: Part
 export interface GqlAnswer {
   status: number;
   headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: answers are JSON whose shape each test asserts
   body: {
+    // biome-ignore lint/suspicious/noExplicitAny: answers are JSON whose shape each test asserts
     data?: Record<string, any> | null;
     errors?: {
       message: string;
