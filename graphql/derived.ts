@@ -364,7 +364,7 @@ export async function topAtLevel(ctx: Context, args: RankArgs, first: number): P
   const top = await sliceTop(
     db(),
     {
-      level: args.level,
+      level: await levelScope(args.level),
       releaseIds: selected.map((r) => r.id),
       sectors: [ref.sectorCover(sector)],
       gases: [ref.gasCover(gas)],
@@ -392,6 +392,11 @@ export async function topAtLevel(ctx: Context, args: RankArgs, first: number): P
   };
 }
 
+/** A level as a slice's scope: its name and how many territories it has (from the catalog). */
+async function levelScope(level: string): Promise<{ name: string; size: number }> {
+  return { name: level, size: (await territoriesAtLevel(level)).length };
+}
+
 /** The population of each territory of a level at the year nearest `year`, from the catalog (absent: unknown). */
 async function populationsAtLevel(level: string, year: number): Promise<Map<number, number>> {
   const found = await indicatorValues(await territoriesAtLevel(level), "population", year);
@@ -412,7 +417,7 @@ async function reportedAtLevel(
     asOf: args.asOf,
   });
   const rows = await slice(db(), {
-    level: args.level,
+    level: await levelScope(args.level),
     releaseIds: selected.map((r) => r.id),
     sectors: [ref.sectorCover(sector)],
     gases: [ref.gasCover(gas)],

@@ -21,6 +21,8 @@ export interface Cover {
 }
 
 const MEMO_SECTOR = "M.BK";
+/** territories in a level above which a slice of the level reads a range rather than each territory */
+const LARGE_LEVEL = 2_000;
 const TOTAL_SECTORS = ["TOTAL_EXCL_LULUCF", "TOTAL_INCL_LULUCF"];
 
 function ancestorsOf(nodes: TreeNode[]): Map<number, number[]> {
@@ -97,8 +99,8 @@ export interface SliceScope {
   territoryIds?: number[];
   /** these territories and all their descendants (roll-up) */
   within?: number[];
-  /** every territory of a level (rankings) */
-  level?: string;
+  /** every territory of a level (rankings), and how many there are */
+  level?: { name: string; size: number };
 }
 
 export interface SliceQuery extends SliceScope {
@@ -198,7 +200,12 @@ export function sliceStatement(q: SliceQuery): { ctes: string; params: unknown[]
       );
     }
   }
-  if (q.level) scope.push(`e.territory_id in (select id from territory where level = ${p(q.level)})`);
+  if (q.level) {
+    // a level of a few hundred territories (countries) is read territory by territory; a level of
+    // thousands (communes) as one range of emission_slice_idx, kept by a hashed semi-join
+    const ids = `select id from territory where level = ${p(q.level.name)}`;
+    scope.push(q.level.size > LARGE_LEVEL ? `e.territory_id in (${ids})` : `e.territory_id = any(array(${ids}))`);
+  }
   if (!scope.length) throw new Error("slice needs a territory scope");
   where.push(`(${scope.join(" or ")})`);
   const years: string[] = [];
