@@ -226,13 +226,14 @@ async function main() {
     ["PostgreSQL", hubRows, rate(hubRows, hubMs), rate(hubRows, pgCopyMs), "COPY FROM STDIN", ratio(pgCopyMs, hubMs)],
   ];
   for (const [name, hub, copy, unnest] of pgliteRows) {
-    const bestMs = Math.min(copy, unnest);
+    // smoke: PGlite's own emission table is empty, so its unnest batches time nothing
+    const bestMs = smoke ? copy : Math.min(copy, unnest);
     rows.push([
       name,
       hubRows,
       smoke ? "- (smoke)" : rate(hubRows, hub),
       rate(hubRows, bestMs),
-      copy <= unnest
+      copy === bestMs
         ? `COPY /dev/blob (unnest ${Math.round(rate(hubRows, unnest))}/s)`
         : `unnest batches (COPY ${Math.round(rate(hubRows, copy))}/s)`,
       smoke ? "-" : ratio(bestMs, hub),
