@@ -169,8 +169,8 @@ export function oneSource<T extends { source: string }>(
  * whatever lies below it, so its total needs only its own rows, and one that does not is answered
  * from the precomputed roll-ups where they settle it: one statement for all of them (quickTotalsOf).
  * The roll-up of their children (sumOfChildren, coverage) is computed only if a field asks for it,
- * once for the whole batch. Other territories, or a slice over several sources
- * (where the children may answer from another source: SOURCE_REQUIRED), take the whole roll-up at once.
+ * once for the whole batch. Other territories, or a slice over several sources (where the children
+ * may answer from another source: SOURCE_REQUIRED), take the whole roll-up at once.
  */
 export async function totals(
   ctx: Context,
