@@ -10,7 +10,7 @@ import { quickTotals } from "../db/queries/rollup-totals.ts";
 import { type SliceRow, slice } from "../db/queries/slice.ts";
 import type { Context } from "./builder.ts";
 import { asClientError, clientError } from "./errors.ts";
-import { checkCode, reference, releases } from "./request-cache.ts";
+import { checkCode, reference, sliceReleases } from "./request-cache.ts";
 
 export interface SliceArgs {
   year: number;
@@ -72,11 +72,7 @@ export async function rollups(
   const ref = await reference(ctx);
   for (const c of sectorCodes) checkCode(ref, "sector", c);
   const gases = gasCodes.map((c) => checkCode(ref, "gas", c));
-  const selected = await releases(ctx, {
-    sources: args.source ? [args.source] : null,
-    release: args.release,
-    asOf: args.asOf,
-  });
+  const selected = await sliceReleases(ctx, args);
   const releaseById = new Map(selected.map((r) => [r.id, r]));
   const ids = [...territoryIds];
   const rows = await slice(db(), {
@@ -178,11 +174,7 @@ export async function totals(
   args: SliceArgs,
 ): Promise<(AggregateShape | Error | null)[]> {
   const covers: [(string | null)[], (string | null)[]] = [[args.sector ?? null], [args.gas ?? null]];
-  const selected = await releases(ctx, {
-    sources: args.source ? [args.source] : null,
-    release: args.release,
-    asOf: args.asOf,
-  });
+  const selected = await sliceReleases(ctx, args);
   const { own, derived } =
     selected.length === 1
       ? await quickTotalsOf(ctx, territoryIds, args, selected[0])

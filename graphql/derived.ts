@@ -12,7 +12,7 @@ import { type AggregateShape, oneSource, rollups, type SliceArgs, totals } from 
 import type { Context } from "./builder.ts";
 import { indicatorValues, lookupTerritory, territoriesAtLevel } from "./catalog.ts";
 import { asClientError, clientError } from "./errors.ts";
-import { checkCode, memo, reference, releases } from "./request-cache.ts";
+import { checkCode, memo, reference, sliceReleases } from "./request-cache.ts";
 
 /** A slice without its year: the derived metrics give their own years. */
 export type RangeArgs = Omit<SliceArgs, "year">;
@@ -40,11 +40,7 @@ export async function rollupYears(
   const ref = await reference(ctx);
   const sector = checkCode(ref, "sector", args.sector);
   const gas = checkCode(ref, "gas", args.gas);
-  const selected = await releases(ctx, {
-    sources: args.source ? [args.source] : null,
-    release: args.release,
-    asOf: args.asOf,
-  });
+  const selected = await sliceReleases(ctx, args);
   const releaseById = new Map(selected.map((r) => [r.id, r]));
   const ids = [...territoryIds];
   const wanted = new Set(ids);
@@ -356,11 +352,7 @@ export async function topAtLevel(ctx: Context, args: RankArgs, first: number): P
   const ref = await reference(ctx);
   const gas = checkCode(ref, "gas", args.gas);
   const sector = checkCode(ref, "sector", args.sector);
-  const selected = await releases(ctx, {
-    sources: args.source ? [args.source] : null,
-    release: args.release,
-    asOf: args.asOf,
-  });
+  const selected = await sliceReleases(ctx, args);
   const top = await sliceTop(
     db(),
     {
@@ -411,11 +403,7 @@ async function reportedAtLevel(
   const ref = await reference(ctx);
   const gas = checkCode(ref, "gas", args.gas);
   const sector = checkCode(ref, "sector", args.sector);
-  const selected = await releases(ctx, {
-    sources: args.source ? [args.source] : null,
-    release: args.release,
-    asOf: args.asOf,
-  });
+  const selected = await sliceReleases(ctx, args);
   const rows = await slice(db(), {
     level: await levelScope(args.level),
     releaseIds: selected.map((r) => r.id),

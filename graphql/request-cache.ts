@@ -61,6 +61,14 @@ export function releases(ctx: Context, selection: ReleaseSelection): Promise<Rel
   });
 }
 
+/** The releases a slice's `source`, `release` and `asOf` arguments select (see releases). */
+export function sliceReleases(
+  ctx: Context,
+  args: { source?: string | null; release?: string | null; asOf?: Date | null },
+): Promise<ReleaseRow[]> {
+  return releases(ctx, { sources: args.source ? [args.source] : null, release: args.release, asOf: args.asOf });
+}
+
 /** A canonical sector or gas code given by a client, checked against the reference data. */
 export function checkCode(ref: Reference, kind: "sector" | "gas", code: string | null | undefined): string | null {
   if (code == null) return null;

@@ -12,7 +12,7 @@ import type { ReleaseRow } from "../../db/queries/releases.ts";
 import type { Gas as GasRow, Sector as SectorRow } from "../../generated/prisma/client.ts";
 import { builder, type Context } from "../builder.ts";
 import { clientError } from "../errors.ts";
-import { reference, releases } from "../request-cache.ts";
+import { reference, sliceReleases } from "../request-cache.ts";
 import { Gas } from "./gas.ts";
 import { Sector } from "./sector.ts";
 import { Release, Source } from "./source.ts";
@@ -78,11 +78,7 @@ builder.prismaObjectField("Territory", "availability", (t) =>
       asOf: t.arg({ type: "DateTime" }),
     },
     load: async (ids: number[], ctx, args) => {
-      const selected = await releases(ctx, {
-        sources: args.source ? [args.source] : null,
-        release: args.release,
-        asOf: args.asOf,
-      });
+      const selected = await sliceReleases(ctx, args);
       const byId = new Map(selected.map((r) => [r.id, r]));
       const rows = await territoryAvailability(
         db(),
@@ -149,11 +145,7 @@ builder.queryField("availability", (t) =>
       const ref = await reference(ctx);
       if (args.source && !ref.sources.has(args.source))
         throw clientError("NOT_FOUND", `no source ${JSON.stringify(args.source)}: see Query.sources`);
-      const selected = await releases(ctx, {
-        sources: args.source ? [args.source] : null,
-        release: args.release,
-        asOf: args.asOf,
-      });
+      const selected = await sliceReleases(ctx, args);
       const byId = new Map(selected.map((r) => [r.id, r]));
       const rows = await levelAvailability(
         db(),

@@ -8,7 +8,7 @@ import { sectorSeries } from "../../db/queries/slice.ts";
 import type { Gas as GasRow, Sector as SectorRow } from "../../generated/prisma/client.ts";
 import { builder, type Context } from "../builder.ts";
 import { asClientError, clientError } from "../errors.ts";
-import { reference, releases } from "../request-cache.ts";
+import { reference, sliceReleases } from "../request-cache.ts";
 import { GwpSet as GwpSetEnum, MassUnit as MassUnitEnum } from "./enums.ts";
 import { Gas } from "./gas.ts";
 import { Release } from "./source.ts";
@@ -173,11 +173,7 @@ async function loadSectors(ctx: Context, ids: readonly number[], args: SectorsAr
   if (args.year != null && (args.yearFrom != null || args.yearTo != null))
     throw clientError("BAD_USER_INPUT", "give year, or yearFrom and yearTo, not both");
   const ref = await reference(ctx);
-  const selected = await releases(ctx, {
-    sources: args.source ? [args.source] : null,
-    release: args.release,
-    asOf: args.asOf,
-  });
+  const selected = await sliceReleases(ctx, args);
   const releaseById = new Map(selected.map((r) => [r.id, r]));
   const rows = await sectorSeries(db(), {
     territoryIds: [...ids],
