@@ -7,10 +7,10 @@ import { type Rollup, type RollupRow, rollup, type ValueStatus } from "../core/r
 import { db } from "../db/client.ts";
 import { type ChildRow, childrenOf } from "../db/queries/indicators.ts";
 import type { ReleaseRow } from "../db/queries/releases.ts";
-import { slice, sliceTop } from "../db/queries/slice.ts";
+import { type SliceQuery, slice, sliceTop } from "../db/queries/slice.ts";
 import { type AggregateShape, oneSource, rollups, type SliceArgs, totals } from "./aggregates.ts";
 import type { Context } from "./builder.ts";
-import { indicatorValues, lookupTerritory, territoriesAtLevel } from "./catalog.ts";
+import { indicatorValues, lookupTerritory, type Reference, territoriesAtLevel } from "./catalog.ts";
 import { asClientError, clientError } from "./errors.ts";
 import { checkCode, memo, reference, sliceReleases } from "./request-cache.ts";
 
@@ -349,20 +349,10 @@ function sourceRequired(sources: string[], level: string) {
 export async function topAtLevel(ctx: Context, args: RankArgs, first: number): Promise<LevelRanking | null> {
   if (args.rollUp || args.gwp) return null;
   const unit = args.unit ?? "T";
-  const ref = await reference(ctx);
-  const gas = checkCode(ref, "gas", args.gas);
-  const sector = checkCode(ref, "sector", args.sector);
-  const selected = await sliceReleases(ctx, args);
+  const { query, selected } = await levelSlice(ctx, args);
   const top = await sliceTop(
     db(),
-    {
-      level: await levelScope(args.level),
-      releaseIds: selected.map((r) => r.id),
-      sectors: [ref.sectorCover(sector)],
-      gases: [ref.gasCover(gas)],
-      yearFrom: args.year,
-      yearTo: args.year,
-    },
+    query,
     first,
     args.perCapita ? await populationsAtLevel(args.level, args.year) : undefined,
   );
@@ -384,9 +374,25 @@ export async function topAtLevel(ctx: Context, args: RankArgs, first: number): P
   };
 }
 
-/** A level as a slice's scope: its name and how many territories it has (from the catalog). */
-async function levelScope(level: string): Promise<{ name: string; size: number }> {
-  return { name: level, size: (await territoriesAtLevel(level)).length };
+/** The slice of every territory of a level for one year: the level's size from the catalog, the
+ *  sector and gas covers checked, the selected releases. */
+async function levelSlice(
+  ctx: Context,
+  args: RankArgs,
+): Promise<{ query: SliceQuery; selected: ReleaseRow[]; ref: Reference }> {
+  const ref = await reference(ctx);
+  const gas = checkCode(ref, "gas", args.gas);
+  const sector = checkCode(ref, "sector", args.sector);
+  const selected = await sliceReleases(ctx, args);
+  const query: SliceQuery = {
+    level: { name: args.level, size: (await territoriesAtLevel(args.level)).length },
+    releaseIds: selected.map((r) => r.id),
+    sectors: [ref.sectorCover(sector)],
+    gases: [ref.gasCover(gas)],
+    yearFrom: args.year,
+    yearTo: args.year,
+  };
+  return { query, selected, ref };
 }
 
 /** The population of each territory of a level at the year nearest `year`, from the catalog (absent: unknown). */
@@ -400,18 +406,8 @@ async function reportedAtLevel(
   ctx: Context,
   args: RankArgs,
 ): Promise<{ values: RankedValue[]; source: string | null }> {
-  const ref = await reference(ctx);
-  const gas = checkCode(ref, "gas", args.gas);
-  const sector = checkCode(ref, "sector", args.sector);
-  const selected = await sliceReleases(ctx, args);
-  const rows = await slice(db(), {
-    level: await levelScope(args.level),
-    releaseIds: selected.map((r) => r.id),
-    sectors: [ref.sectorCover(sector)],
-    gases: [ref.gasCover(gas)],
-    yearFrom: args.year,
-    yearTo: args.year,
-  });
+  const { query, ref } = await levelSlice(ctx, args);
+  const rows = await slice(db(), query);
   const sources = [...new Set(rows.map((r) => r.sourceId))];
   if (sources.length > 1) throw sourceRequired(sources, args.level);
   const byTerritory = new Map<number, Quantity[]>();
