@@ -1,4 +1,4 @@
-// npm run bench:api [-- --duration S --connections N --repeat N --smoke]
+// npm run bench:api [-- --duration S --connections N --repeat N --only TEXT --smoke]
 //
 // Loads the sources the questions need into a fresh PostgreSQL database, starts the hub's server
 // (server/serve.ts) and PostGraphile v5 (Amber preset over the same tables) each in its own
@@ -13,7 +13,7 @@ import autocannon from "autocannon";
 import { runConnector } from "../connectors/engine/run.ts";
 import { findConnector } from "../connectors/registry.ts";
 import { RANDOM_PAGE_COST } from "../db/client.ts";
-import { intOption, machine, median, openHub, printTable, scratchDatabase, smoke } from "./lib.ts";
+import { intOption, machine, median, openHub, option, printTable, scratchDatabase, smoke } from "./lib.ts";
 
 const SOURCES = smoke ? ["territories", "gwp", "gcp"] : ["territories", "gwp", "gcp", "edgar", "owid", "openghgmap"];
 
@@ -199,7 +199,10 @@ async function main() {
     servers.push(pgl);
 
     const rows: (string | number)[][] = [];
-    for (const q of questions(ids)) {
+    const only = option("only"); // the questions whose name holds this text
+    const asked = questions(ids).filter((q) => !only || q.name.includes(only));
+    if (!asked.length) throw new Error(`--only ${JSON.stringify(only)} names none of the questions`);
+    for (const q of asked) {
       const hubBody = JSON.stringify({ query: q.hub.query });
       const pglBody = JSON.stringify(q.pgl);
       for (const [side, s, body] of [

@@ -74,6 +74,15 @@ export async function findTerritory(sql: Sql, code: string): Promise<TerritoryRe
   return (await findTerritories(sql, [code])).get(code);
 }
 
+/** Descendants of a territory at any depth, or at one level, ordered by code as the database orders them. */
+export async function descendants(sql: Sql, territoryId: number, level: string | null): Promise<TerritoryRef[]> {
+  return sql.query<TerritoryRef>(
+    `select ${columns} from territory_ancestor a join territory t on t.id = a.territory_id
+     where a.ancestor_id = $1 and ($2::text is null or a.level = $2::text) order by t.code`,
+    [territoryId, level],
+  );
+}
+
 /** Ancestors of a territory, nearest first (its parent, ..., World). */
 export async function ancestors(sql: Sql, territoryId: number): Promise<TerritoryRef[]> {
   return sql.query<TerritoryRef>(

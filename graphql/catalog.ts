@@ -11,7 +11,7 @@ import { territoryIdsAtLevel } from "../db/queries/derived.ts";
 import { type IndicatorValue, nearestIndicator } from "../db/queries/indicators.ts";
 import { type ReleaseRow, type ReleaseSelection, releaseColumns } from "../db/queries/releases.ts";
 import { type Cover, gasCover, gasTree, sectorCover, type TreeNode } from "../db/queries/slice.ts";
-import { findTerritory, type TerritoryRef } from "../db/territories.ts";
+import { descendants, findTerritory, type TerritoryRef } from "../db/territories.ts";
 import type { Gas, Sector, Source } from "../generated/prisma/client.ts";
 
 export interface Reference {
@@ -39,6 +39,8 @@ export interface Catalog {
   indicators: Map<string, Map<number, IndicatorValue | null>>;
   /** the ids of every territory of a level, by level, read since the catalog was read */
   levels: Map<string, Promise<number[]>>;
+  /** descendants of a territory (at one level, or all), by "id:level", read since the catalog was read */
+  descendants: Map<string, Promise<TerritoryRef[]>>;
 }
 
 /** "indicator:year" maps kept per catalog (a client asking every year of a series needs a few dozen). */
@@ -47,6 +49,9 @@ const MAX_INDICATOR_YEARS = 100;
 const MAX_LOOKUPS = 10_000;
 
 const MAX_LEVELS = 50;
+
+/** descendant lists kept per catalog (World's descendants are every territory: a few MB at most) */
+const MAX_DESCENDANT_LISTS = 200;
 
 interface Entry {
   catalog: Promise<Catalog>;
@@ -117,6 +122,7 @@ async function readCatalog(database: Database): Promise<Catalog> {
     lookups: new Map(),
     indicators: new Map(),
     levels: new Map(),
+    descendants: new Map(),
   };
 }
 
@@ -151,29 +157,40 @@ export async function indicatorValues(
 /** The ids of every territory of a level (db/queries/derived.ts territoryIdsAtLevel), remembered with the catalog. */
 export async function territoriesAtLevel(level: string): Promise<number[]> {
   const database = db();
-  const { levels } = await catalog();
-  let ids = levels.get(level);
-  if (!ids) {
-    if (levels.size >= MAX_LEVELS) levels.clear(); // levels are a dozen; a client may send any string
-    ids = territoryIdsAtLevel(database, level);
-    levels.set(level, ids);
-    ids.catch(() => levels.delete(level));
-  }
-  return ids;
+  // levels are a dozen; a client may send any string
+  return remember((await catalog()).levels, level, MAX_LEVELS, () => territoryIdsAtLevel(database, level));
 }
 
 /** A territory by any identifier (db/territories.ts findTerritory), remembered with the catalog. */
 export async function lookupTerritory(code: string): Promise<TerritoryRef | null> {
   const database = db();
-  const { lookups } = await catalog();
-  let found = lookups.get(code);
-  if (!found) {
-    if (lookups.size >= MAX_LOOKUPS) lookups.clear();
-    found = findTerritory(database, code).then((t) => t ?? null);
-    lookups.set(code, found);
-    found.catch(() => lookups.delete(code));
+  return remember(
+    (await catalog()).lookups,
+    code,
+    MAX_LOOKUPS,
+    async () => (await findTerritory(database, code)) ?? null,
+  );
+}
+
+/** Descendants of a territory, at one level or all, by code (db/territories.ts descendants), remembered with the catalog. */
+export async function descendantsOf(territoryId: number, level: string | null): Promise<TerritoryRef[]> {
+  const database = db();
+  const { descendants: kept } = await catalog();
+  return remember(kept, `${territoryId}:${level ?? ""}`, MAX_DESCENDANT_LISTS, () =>
+    descendants(database, territoryId, level),
+  );
+}
+
+/** The value kept under `key`, or `load()` kept (the map emptied first when it holds `max`); a failed load is not kept. */
+function remember<T>(kept: Map<string, Promise<T>>, key: string, max: number, load: () => Promise<T>): Promise<T> {
+  let value = kept.get(key);
+  if (!value) {
+    if (kept.size >= max) kept.clear();
+    value = load();
+    kept.set(key, value);
+    value.catch(() => kept.delete(key));
   }
-  return found;
+  return value;
 }
 
 function once(fn: (code: string | null) => Cover): (code: string | null) => Cover {

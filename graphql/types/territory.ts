@@ -3,7 +3,7 @@
 import { db } from "../../db/client.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { builder } from "../builder.ts";
-import { lookupTerritory } from "../catalog.ts";
+import { descendantsOf, lookupTerritory } from "../catalog.ts";
 import { checkPageSize, clientError } from "../errors.ts";
 
 export const TerritoryIdentifier = builder.prismaObject("TerritoryIdentifier", {
@@ -55,12 +55,15 @@ export const Territory = builder.prismaObject("Territory", {
       cursor: "code",
       description: "Descendants at any depth, or at one level (adm2, commune ...), by code",
       args: { level: t.arg.string() },
-      totalCount: (parent, args) => {
+      totalCount: async (parent, args) => {
         checkPageSize(args.first, args.last);
-        return db().prisma.territory.count({ where: descendantsWhere((parent as { id: number }).id, args.level) });
+        return (await descendantsOf((parent as { id: number }).id, args.level ?? null)).length;
       },
-      resolve: (query, parent, args) => {
+      resolve: async (query, parent, args) => {
         checkPageSize(args.first, args.last);
+        // no relation asked for on the nodes: the catalog's list of descendants holds every column
+        if (!("include" in query || "select" in query))
+          return page(await descendantsOf(parent.id, args.level ?? null), query);
         return db().prisma.territory.findMany({
           ...query,
           where: descendantsWhere(parent.id, args.level),
@@ -97,6 +100,26 @@ export const Territory = builder.prismaObject("Territory", {
     }),
   }),
 });
+
+/** One page of territories ordered by code, as Prisma's findMany pages them: from the row at `cursor`
+ *  (skipping `skip` rows), `take` rows forward, or back when `take` is negative. */
+function page<T extends { code: string }>(
+  ordered: T[],
+  { cursor, skip = 0, take }: { cursor?: { code?: string }; skip?: number; take?: number },
+): T[] {
+  let at = 0;
+  if (cursor) {
+    at = ordered.findIndex((t) => t.code === cursor.code);
+    if (at < 0) return [];
+  }
+  if (take === undefined) return ordered.slice(cursor ? at + skip : skip);
+  if (take >= 0) {
+    const start = cursor ? at + skip : skip;
+    return ordered.slice(start, start + take);
+  }
+  const end = cursor ? at - skip + 1 : ordered.length - skip;
+  return end <= 0 ? [] : ordered.slice(Math.max(0, end + take), end);
+}
 
 function descendantsWhere(id: number, level: string | null | undefined): Prisma.TerritoryWhereInput {
   // the closure's own copy of the level makes the descendants of a level one index range
@@ -136,10 +159,15 @@ builder.queryField("territories", (t) =>
       args: { level: t.arg.string(), parent: t.arg.string(), search: t.arg.string() },
       totalCount: async (_root, args) => {
         checkPageSize(args.first, args.last);
+        const under = await inside(args);
+        if (under) return (await descendantsOf(under.id, args.level ?? null)).length;
         return db().prisma.territory.count({ where: await territoriesWhere(args) });
       },
       resolve: async (query, _root, args) => {
         checkPageSize(args.first, args.last);
+        const under = await inside(args);
+        if (under && !("include" in query || "select" in query))
+          return page(await descendantsOf(under.id, args.level ?? null), query);
         return db().prisma.territory.findMany({
           ...query,
           where: await territoriesWhere(args),
@@ -152,6 +180,18 @@ builder.queryField("territories", (t) =>
   ),
 );
 
+/** The parent of territories(parent:) without a search: its descendants are the catalog's list. */
+async function inside(args: { parent?: string | null; search?: string | null }) {
+  return args.parent && !args.search?.trim() ? parentOf(args.parent) : null;
+}
+
+async function parentOf(code: string) {
+  checkCodeLength(code);
+  const parent = await lookupTerritory(code);
+  if (!parent) throw clientError("NOT_FOUND", `no territory has the identifier ${JSON.stringify(code)}`);
+  return parent;
+}
+
 async function territoriesWhere(args: {
   level?: string | null;
   parent?: string | null;
@@ -159,12 +199,7 @@ async function territoriesWhere(args: {
 }): Promise<Prisma.TerritoryWhereInput> {
   const where: Prisma.TerritoryWhereInput[] = [];
   if (args.level) where.push({ level: args.level });
-  if (args.parent) {
-    checkCodeLength(args.parent);
-    const parent = await lookupTerritory(args.parent);
-    if (!parent) throw clientError("NOT_FOUND", `no territory has the identifier ${JSON.stringify(args.parent)}`);
-    where.push(descendantsWhere(parent.id, args.level));
-  }
+  if (args.parent) where.push(descendantsWhere((await parentOf(args.parent)).id, args.level));
   const search = args.search?.trim();
   if (search) {
     checkCodeLength(search);

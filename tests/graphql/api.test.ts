@@ -190,6 +190,7 @@ describe.each(testDrivers)("the GraphQL API on %s", (driver) => {
       count(
         `{ territories(level: "adm2", parent: "FR", first: ${first}) { totalCount edges { node { code ${NESTED} } } } }`,
       );
+    await departments(1); // the catalog reads France's departments once, on the first page asked for
     const five = await departments(5);
     const all = await departments(LIMITS.pageSize);
     expect(all.data.territories.edges.length).toBe(all.data.territories.totalCount);
