@@ -1,5 +1,6 @@
 // The one database module: the same Prisma client and raw SQL access over three drivers
 // (embedded PGlite, PostgreSQL over TCP, Neon's serverless driver), chosen by configuration.
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -17,9 +18,17 @@ import { PrismaClient } from "../generated/prisma/client.ts";
 
 /** Raw, parameterised SQL: the bulk-load and aggregation paths that Prisma's query builder cannot express. */
 export interface Sql {
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** PostgreSQL over TCP, inside a transaction: `COPY ... FROM STDIN` fed with these chunks (the bulk-load path) */
   copyFrom?(statement: string, chunks: Iterable<string>): Promise<void>;
+}
+
+export interface QueryOptions {
+  /** A statement the API sends again and again with other values (the slices): on PostgreSQL over
+   *  TCP it is prepared once per connection, under a name taken from its text, so the server parses
+   *  it once and, after five runs, keeps a generic plan when that costs no more than planning each
+   *  time. PGlite and Neon send it unnamed. */
+  prepare?: boolean;
 }
 
 export interface Database extends Sql {
@@ -159,8 +168,21 @@ async function openPool(
     prisma = new PrismaClient({ adapter: new PrismaPg(pool as pg.Pool), log: [...log] });
   }
   pool.on("error", () => {}); // an idle client lost with the server: the next query reconnects
-  const run = async <T>(client: Pool | pg.PoolClient, text: string, params?: unknown[]) => {
+  const prepare = config.driver === "pg";
+  const run = async <T>(client: Pool | pg.PoolClient, text: string, params?: unknown[], options?: QueryOptions) => {
     record(text);
+    if (options?.prepare && prepare) {
+      const named = () => (client as pg.Pool).query({ name: statementName(text), text, values: params });
+      try {
+        return (await named()).rows as T[];
+      } catch (e) {
+        // a table's columns changed under the prepared statement (a migration while the server
+        // runs): the server refuses the kept plan, so the statement is prepared again under a new name
+        if ((e as { code?: string }).code !== "0A000") throw e;
+        renameStatements();
+        return (await named()).rows as T[];
+      }
+    }
     return (await (client as pg.Pool).query(text, params)).rows as T[];
   };
   if (!options.lazy) {
@@ -177,7 +199,7 @@ async function openPool(
     driver: config.driver,
     prisma,
     statements,
-    query: (text, params) => run(pool, text, params),
+    query: (text, params, options) => run(pool, text, params, options),
     async exec(text) {
       await run(pool, text);
     },
@@ -193,7 +215,7 @@ async function openPool(
                 await pipeline(Readable.from(chunks), (client as pg.PoolClient).query(copyFromStdin(statement)));
               }
             : undefined;
-        const result = await fn({ query: (text, params) => run(client, text, params), copyFrom });
+        const result = await fn({ query: (text, params, options) => run(client, text, params, options), copyFrom });
         await client.query("commit");
         return result;
       } catch (e) {
@@ -208,6 +230,27 @@ async function openPool(
       await pool.end();
     },
   };
+}
+
+const statementNames = new Map<string, string>();
+let statementGeneration = 0;
+
+/** The name of a prepared statement: a digest of its text, so one name never stands for two texts. */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `ogs${statementGeneration}_${createHash("sha256").update(text).digest("base64url").slice(0, 20)}`;
+    // statement texts come from a few builders (db/queries); the bound only guards against a leak
+    if (statementNames.size >= 1_000) statementNames.clear();
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/** New names for every statement: those prepared before are left to their connections. */
+function renameStatements(): void {
+  statementGeneration++;
+  statementNames.clear();
 }
 
 /** Whether an error (from pg, or from Prisma wrapping it) is PostgreSQL cancelling a statement that ran too long. */

@@ -83,6 +83,7 @@ export async function quickTotals(
      select true, p.territory_id, g.code, p.gwp, p.value, p.exact, p.children, p.max_children, p.sum_children, p.uncounted
      from pre p left join gas g on g.id = p.gas_id`,
     params,
+    { prepare: true },
   );
   for (const r of rows) {
     if (!r.precomputed) {

@@ -390,6 +390,7 @@ export async function sectorSeries(
      group by e.territory_id, r.source_id, e.release_id, e.sector_id, e.gas_id, e.gwp, e.year
      order by e.territory_id, r.source_id, e.sector_id, e.gas_id, e.year`,
     [q.territoryIds, q.releaseIds, q.yearFrom ?? null, q.yearTo ?? null],
+    { prepare: true },
   );
   for (const r of rows) {
     r.value = Number(r.value);
