@@ -83,6 +83,14 @@ export async function descendants(sql: Sql, territoryId: number, level: string |
   );
 }
 
+/** Members of a group (none for a territory that is not a group), by id. */
+export async function members(sql: Sql, groupId: number): Promise<TerritoryRef[]> {
+  return sql.query<TerritoryRef>(
+    `select ${columns} from group_member m join territory t on t.id = m.member_id where m.group_id = $1 order by m.member_id`,
+    [groupId],
+  );
+}
+
 /** Ancestors of a territory, nearest first (its parent, ..., World). */
 export async function ancestors(sql: Sql, territoryId: number): Promise<TerritoryRef[]> {
   return sql.query<TerritoryRef>(

@@ -11,7 +11,7 @@ import { territoryIdsAtLevel } from "../db/queries/derived.ts";
 import { type IndicatorValue, nearestIndicator } from "../db/queries/indicators.ts";
 import { type ReleaseRow, type ReleaseSelection, releaseColumns } from "../db/queries/releases.ts";
 import { type Cover, gasCover, gasTree, sectorCover, type TreeNode } from "../db/queries/slice.ts";
-import { descendants, findTerritory, type TerritoryRef } from "../db/territories.ts";
+import { descendants, findTerritory, members, type TerritoryRef } from "../db/territories.ts";
 import type { Gas, Sector, Source } from "../generated/prisma/client.ts";
 
 export interface Reference {
@@ -39,8 +39,9 @@ export interface Catalog {
   indicators: Map<string, Map<number, IndicatorValue | null>>;
   /** the ids of every territory of a level, by level, read since the catalog was read */
   levels: Map<string, Promise<number[]>>;
-  /** descendants of a territory (at one level, or all), by "id:level", read since the catalog was read */
-  descendants: Map<string, Promise<TerritoryRef[]>>;
+  /** descendants of a territory (at one level, or all) by "descendants:id:level", members of a group
+   *  by "members:id", read since the catalog was read */
+  territoryLists: Map<string, Promise<TerritoryRef[]>>;
 }
 
 /** "indicator:year" maps kept per catalog (a client asking every year of a series needs a few dozen). */
@@ -50,8 +51,8 @@ const MAX_LOOKUPS = 10_000;
 
 const MAX_LEVELS = 50;
 
-/** descendant lists kept per catalog (World's descendants are every territory: a few MB at most) */
-const MAX_DESCENDANT_LISTS = 200;
+/** territory lists kept per catalog (World's descendants are every territory: a few MB at most) */
+const MAX_TERRITORY_LISTS = 200;
 
 interface Entry {
   catalog: Promise<Catalog>;
@@ -122,7 +123,7 @@ async function readCatalog(database: Database): Promise<Catalog> {
     lookups: new Map(),
     indicators: new Map(),
     levels: new Map(),
-    descendants: new Map(),
+    territoryLists: new Map(),
   };
 }
 
@@ -175,9 +176,19 @@ export async function lookupTerritory(code: string): Promise<TerritoryRef | null
 /** Descendants of a territory, at one level or all, by code (db/territories.ts descendants), remembered with the catalog. */
 export async function descendantsOf(territoryId: number, level: string | null): Promise<TerritoryRef[]> {
   const database = db();
-  const { descendants: kept } = await catalog();
-  return remember(kept, `${territoryId}:${level ?? ""}`, MAX_DESCENDANT_LISTS, () =>
-    descendants(database, territoryId, level),
+  return remember(
+    (await catalog()).territoryLists,
+    `descendants:${territoryId}:${level ?? ""}`,
+    MAX_TERRITORY_LISTS,
+    () => descendants(database, territoryId, level),
+  );
+}
+
+/** Members of a group, by id (db/territories.ts members), remembered with the catalog. */
+export async function membersOf(groupId: number): Promise<TerritoryRef[]> {
+  const database = db();
+  return remember((await catalog()).territoryLists, `members:${groupId}`, MAX_TERRITORY_LISTS, () =>
+    members(database, groupId),
   );
 }
 

@@ -350,6 +350,7 @@ export async function sliceTop(
        order by p.by_value desc, p.territory_id limit $${params.length}
      ) top on plain.ok`,
     params,
+    { prepare: true },
   );
   if (!rows[0]?.plain) return null;
   return rows

@@ -3,7 +3,7 @@
 import { db } from "../../db/client.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { builder } from "../builder.ts";
-import { descendantsOf, lookupTerritory } from "../catalog.ts";
+import { descendantsOf, lookupTerritory, membersOf } from "../catalog.ts";
 import { checkPageSize, clientError } from "../errors.ts";
 
 export const TerritoryIdentifier = builder.prismaObject("TerritoryIdentifier", {
@@ -82,10 +82,15 @@ export const Territory = builder.prismaObject("Territory", {
     members: t.prismaField({
       type: ["Territory"],
       description: "Members of a group (empty for a territory that is not a group)",
-      select: (_args, _ctx, nestedSelection) => ({
-        members: { orderBy: { memberId: "asc" }, select: { member: nestedSelection() } },
-      }),
-      resolve: (_query, territory) => territory.members.map((m) => m.member),
+      resolve: async (query, territory) => {
+        // no relation asked for on the members: the catalog's list holds every column
+        if (!Object.keys(query).length) return membersOf(territory.id);
+        return db().prisma.territory.findMany({
+          ...query,
+          where: { memberOf: { some: { groupId: territory.id } } },
+          orderBy: { id: "asc" },
+        });
+      },
     }),
     indicators: t.relation("indicators", {
       description: "Context indicators (population, gdp, area), by indicator and year",

@@ -1,6 +1,6 @@
-// Pages of a territory's descendants and of territories(parent:): answered from the catalog's list
-// when the nodes ask for no relation, through Prisma when they do. Both give the same pages, forward
-// and back, from any cursor, on the real reference tree and both drivers.
+// A territory's descendants, territories(parent:) and a group's members: answered from the catalog's
+// lists when the nodes ask for no relation, through Prisma when they do. Both give the same lists and
+// pages, forward and back, from any cursor, on the real reference tree and both drivers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useDatabase } from "../../db/client.ts";
 import { type Api, apiWith, post } from "../helpers/api.ts";
@@ -10,7 +10,7 @@ import { loadedDatabase } from "../helpers/loaded.ts";
 // biome-ignore lint/suspicious/noExplicitAny: answers are JSON whose shape the query fixes
 type Answer = Record<string, any>;
 
-describe.each(testDrivers)("descendant pages on %s", (driver) => {
+describe.each(testDrivers)("territory lists on %s", (driver) => {
   let t: TestDatabase;
   let api: Api;
   beforeAll(async () => {
@@ -90,5 +90,21 @@ describe.each(testDrivers)("descendant pages on %s", (driver) => {
     expect(related.edges.map((e: Answer) => e.node)).toEqual(
       ["FR-22", "FR-29", "FR-35", "FR-56"].map((code) => ({ code, parent: { code: "FR-BRE" } })),
     );
+  });
+
+  it("lists a group's members by id, the same with or without their relations", async () => {
+    const list = async (node: string) =>
+      await ok(
+        `{ eu: territory(code: "EU27") { members { ${node} } } fr: territory(code: "FR") { members { code } } }`,
+      );
+    const plain = await list("code name level");
+    const related = await list("code name level parent { code }");
+    expect(plain.eu.members).toHaveLength(27);
+    expect(plain.eu.members.map((m: Answer) => m.code)).toContain("FR");
+    expect(related.eu.members.map((m: Answer) => ({ code: m.code, name: m.name, level: m.level }))).toEqual(
+      plain.eu.members,
+    );
+    expect(related.eu.members.find((m: Answer) => m.code === "FR").parent).toEqual({ code: "155" });
+    expect(plain.fr.members).toEqual([]);
   });
 });
