@@ -1,4 +1,5 @@
 import type { Sql } from "../db/client.ts";
+import type { ParentSums } from "./engine/rollups.ts";
 
 /** Metadata of a data source, stored in the `source` table. */
 export interface SourceMeta {
@@ -47,6 +48,9 @@ export interface LoadContext {
   reject(r: Reject): void;
   /** reports rows read so far (drives the progress bar) */
   progress(rowsRead: number): void;
+  /** the sums of the release's emission rows under each parent territory, which every row written
+   *  is added to (EmissionWriter does): the release's roll-ups are built from them */
+  parentSums: ParentSums;
 }
 
 export interface LoadResult {

@@ -4,6 +4,7 @@
 import type { Sql } from "../../db/client.ts";
 import type { Reject } from "../types.ts";
 import type { EmissionRow } from "./map.ts";
+import { ParentSums } from "./rollups.ts";
 
 /** Rows per insert statement: PGlite is slow per statement and fast per row in one unnest. */
 export const BATCH_SIZE = 5000;
@@ -114,6 +115,8 @@ export class EmissionWriter {
   constructor(
     private readonly sql: Sql,
     private readonly releaseId: number,
+    /** the release's sums under each parent, which the rows written are added to (rollups.ts) */
+    private readonly sums: ParentSums,
   ) {}
 
   add(row: EmissionRow): void {
@@ -229,6 +232,11 @@ export class EmissionWriter {
       }
     }
     await this.endBulk();
+    const parents = await ParentSums.parentsOf(this.sql, [...this.rows.keys()]);
+    for (const [territoryId, byKey] of this.rows) {
+      const parent = parents.get(territoryId);
+      for (const row of byKey.values()) if (!this.conflicts.has(row)) this.sums.add(parent, row);
+    }
     this.rows.clear();
     this.conflicts.clear();
     return { inserted, duplicates: this.duplicates };

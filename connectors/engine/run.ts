@@ -11,7 +11,7 @@ import { emitPublish } from "./events.ts";
 import { type Extracted, extract } from "./extract.ts";
 import { incompleteness } from "./history-guard.ts";
 import { type RawStore, rawStoreFor } from "./raw-store.ts";
-import { buildRollups } from "./rollups.ts";
+import { buildRollups, ParentSums } from "./rollups.ts";
 
 /** Folder of the bundled sample files */
 export const sampleDir = path.join(import.meta.dirname, "../../data");
@@ -156,11 +156,13 @@ export async function runConnector(database: Database, connector: Connector, opt
          values ($1, $2, $3, $4, now(), 0, $5) returning id`,
         [connector.id, hash.slice(0, 12), hash, uri, runId],
       );
+      const parentSums = new ParentSums();
       const loaded = await connector.load({
         tx,
         files,
         runId,
         releaseId,
+        parentSums,
         reject(r) {
           rejected++;
           // raw cut now: 10,000 rejects of 100,000-character lines would hold a gigabyte
@@ -190,7 +192,7 @@ export async function runConnector(database: Database, connector: Connector, opt
         }
       }
       // the precomputed roll-ups of the release, in the same transaction: published with it or not at all
-      if (connector.kind === "emissions") await buildRollups(tx, releaseId);
+      if (connector.kind === "emissions") await buildRollups(tx, releaseId, parentSums);
       await tx.query(
         `update release set row_count = $2, version = coalesce($3, version), published_on = $4 where id = $1`,
         [releaseId, loaded.rowsLoaded, loaded.version ?? null, loaded.publishedOn ?? null],

@@ -239,7 +239,7 @@ export function specConnector(input: Spec | SpecInput, hooks: SpecHooks = {}): C
         sourceSector: (name) => sourceSectors.get(name),
         gas: (code) => canonical.gases.get(code),
       };
-      const writer = new EmissionWriter(ctx.tx, ctx.releaseId);
+      const writer = new EmissionWriter(ctx.tx, ctx.releaseId, ctx.parentSums);
       const indicators: Parameters<typeof upsertIndicators>[1] = [];
       const skipped = new Map<string, { line: number; values: number; column: string; file?: string }>();
       let rowsRead = 0;

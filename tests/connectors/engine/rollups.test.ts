@@ -2,6 +2,7 @@
 // the real sources: for every release and a spread of territories, the value, status and children
 // of core/rollup.ts are the same from emission_rollup as from the rows.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildRollups, ParentSums } from "../../../connectors/engine/rollups.ts";
 import { gwpTable } from "../../../core/gwp.ts";
 import { type RollupRow, rollup } from "../../../core/rollup.ts";
 import { childrenOf } from "../../../db/queries/indicators.ts";
@@ -91,5 +92,18 @@ describe("precomputed roll-ups", () => {
     }
     // some of these answers did come from emission_rollup
     expect(compared).toBeGreaterThan(0);
+  });
+
+  it("are built only from the sums of every row of the release", async () => {
+    const [r] = await t.db.query<{ id: number; n: number }>(
+      `select release_id as id, count(*)::int as n from emission group by release_id order by 1 limit 1`,
+    );
+    const before = await t.db.query(`select count(*)::int as n from emission_rollup where release_id = $1`, [r.id]);
+    await expect(t.db.transaction((tx) => buildRollups(tx, r.id, new ParentSums()))).rejects.toThrow(
+      `the roll-ups were given the sums of 0 rows for a release of ${r.n} rows`,
+    );
+    expect(await t.db.query(`select count(*)::int as n from emission_rollup where release_id = $1`, [r.id])).toEqual(
+      before,
+    );
   });
 });
