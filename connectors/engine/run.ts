@@ -32,8 +32,9 @@ const REFERENCE_TABLES = [
 /**
  * Fresh planner statistics for the tables the run wrote. PGlite has no autovacuum, and a query
  * planned on an empty table's statistics is seconds slower (France's total: 2.4 s before, 17 ms
- * after): there every run analyzes. PostgreSQL's autovacuum analyzes and vacuums within a minute or
- * so anyway; a run does it there only when it grew the emission table by more than a tenth
+ * after): there every run (or batch of runs, runConnectors) analyzes. PostgreSQL's autovacuum
+ * analyzes and vacuums within a minute or so anyway; a run or a batch does it there only when it grew
+ * the emission table by more than a tenth
  * (autovacuum's own rule), so that a large release is planned well from the moment it is published,
  * and its pages are marked all-visible: a ranking of 35,000 communes is then read from the slice
  * index alone (emission_slice_idx) instead of from pages spread over the whole table.
@@ -67,6 +68,8 @@ export interface RunOptions {
   force?: boolean;
   /** what started the run, recorded with it */
   trigger?: "cli" | "schedule" | "api" | "test";
+  /** false: leave the planner's statistics to the caller (runConnectors refreshes them once per batch) */
+  statistics?: boolean;
   onProgress?: (rowsRead: number) => void;
 }
 
@@ -200,7 +203,7 @@ export async function runConnector(database: Database, connector: Connector, opt
       faultPoint("publish");
       return { releaseId, ...loaded };
     });
-    await refreshStatistics(database, connector.kind, result.rowsLoaded);
+    if (options.statistics !== false) await refreshStatistics(database, connector.kind, result.rowsLoaded);
     Object.assign(summary, {
       status: "succeeded",
       releaseId: result.releaseId,
@@ -262,8 +265,8 @@ export async function runConnectors(
   concurrency = EMISSIONS_CONCURRENCY,
 ): Promise<RunSummary[]> {
   const summaries: RunSummary[] = [];
-  const runAt = async (i: number) => {
-    summaries[i] = await runConnector(database, list[i], optionsFor(list[i]));
+  const runAt = async (i: number, options: Partial<RunOptions> = {}) => {
+    summaries[i] = await runConnector(database, list[i], { ...optionsFor(list[i]), ...options });
     onEnd?.(summaries[i], list[i]);
   };
   // one at a time as well when a connector is named twice: its second run must find the first one's release
@@ -280,9 +283,12 @@ export async function runConnectors(
     const queue = Array.from({ length: end - i }, (_, k) => i + k);
     if (limit > 1) queue.sort((a, b) => sampleBytes(list[b]) - sampleBytes(list[a]));
     const worker = async () => {
-      for (let k = queue.shift(); k !== undefined; k = queue.shift()) await runAt(k);
+      for (let k = queue.shift(); k !== undefined; k = queue.shift()) await runAt(k, { statistics: false });
     };
     const workers = await Promise.allSettled(Array.from({ length: Math.min(limit, end - i) }, worker));
+    // the statistics once for the batch: a vacuum per release was a second of a full load's 9
+    const loaded = summaries.slice(i, end).reduce((n, s) => n + (s?.status === "succeeded" ? s.rowsLoaded : 0), 0);
+    if (loaded) await refreshStatistics(database, "emissions", loaded);
     const failed = workers.find((w) => w.status === "rejected");
     if (failed) throw failed.reason;
     i = end;
