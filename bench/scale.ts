@@ -19,6 +19,7 @@ import {
   loadCanonicalIds,
   upsertSourceSectors,
 } from "../connectors/engine/load.ts";
+import { ParentSums } from "../connectors/engine/rollups.ts";
 import { runConnector } from "../connectors/engine/run.ts";
 import { findConnector } from "../connectors/registry.ts";
 import type { Connector } from "../connectors/types.ts";
@@ -100,6 +101,12 @@ const synthetic: Connector = {
     }
     for (const c of communes) refs.territory.add(c.id);
     const r = ctx.releaseId;
+    const parents = await ParentSums.parentsOf(
+      ctx.tx,
+      communes.map((c) => c.id),
+    );
+    // the roll-ups are built from the sums of the rows written (connectors/engine/rollups.ts)
+    const row = { sectorId: 0, gasId: 0, gwp: null, year: 0, value: 0 };
     let rows = 0;
     function* blocks(): Generator<string> {
       for (const c of communes) {
@@ -116,6 +123,11 @@ const synthetic: Connector = {
               (1 - 0.01 * (y - 1991)) *
               noise(c.id, p.sector * 3 + p.gas, y);
             const t = Math.round(v * 1000) / 1000;
+            row.sectorId = ss.sectorId;
+            row.gasId = gas;
+            row.year = y;
+            row.value = t;
+            ctx.parentSums.add(parents.get(c.id), row);
             lines.push(`${r}\t${c.id}\t${ss.id}\t${ss.sectorId}\t${gas}\t${y}\t${t}\t\\N\t${t}\tt\n`);
           }
         }

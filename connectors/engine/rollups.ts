@@ -66,7 +66,8 @@ export class ParentSums {
     return new Map(rows.map((r) => [r.t, r.p]));
   }
 
-  add(parent: number | undefined, row: EmissionRow): void {
+  /** Adds a row the release now holds, under its territory's parent. */
+  add(parent: number | undefined, row: Pick<EmissionRow, "sectorId" | "gasId" | "gwp" | "year" | "value">): void {
     this.rows++;
     if (parent === undefined) return;
     let gwp = this.gwps.get(row.gwp);
