@@ -62,8 +62,7 @@ export const Territory = builder.prismaObject("Territory", {
       resolve: async (query, parent, args) => {
         checkPageSize(args.first, args.last);
         // no relation asked for on the nodes: the catalog's list of descendants holds every column
-        if (!("include" in query || "select" in query))
-          return page(await descendantsOf(parent.id, args.level ?? null), query);
+        if (!asksRelations(query)) return page(await descendantsOf(parent.id, args.level ?? null), query);
         return db().prisma.territory.findMany({
           ...query,
           where: descendantsWhere(parent.id, args.level),
@@ -84,7 +83,7 @@ export const Territory = builder.prismaObject("Territory", {
       description: "Members of a group (empty for a territory that is not a group)",
       resolve: async (query, territory) => {
         // no relation asked for on the members: the catalog's list holds every column
-        if (!Object.keys(query).length) return membersOf(territory.id);
+        if (!asksRelations(query)) return membersOf(territory.id);
         return db().prisma.territory.findMany({
           ...query,
           where: { memberOf: { some: { groupId: territory.id } } },
@@ -105,6 +104,11 @@ export const Territory = builder.prismaObject("Territory", {
     }),
   }),
 });
+
+/** Whether Pothos asks Prisma for relations of the nodes (an include or a select beside the paging arguments). */
+function asksRelations(query: object): boolean {
+  return "include" in query || "select" in query;
+}
 
 /** One page of territories ordered by code, as Prisma's findMany pages them: from the row at `cursor`
  *  (skipping `skip` rows), `take` rows forward, or back when `take` is negative. */
@@ -148,7 +152,7 @@ builder.queryField("territory", (t) =>
       const found = await lookupTerritory(code);
       if (!found) return null;
       // no relation asked for: the catalog's lookup holds every column of the row
-      if (!Object.keys(query).length) return found;
+      if (!asksRelations(query)) return found;
       return db().prisma.territory.findUnique({ ...query, where: { id: found.id } });
     },
   }),
@@ -171,8 +175,7 @@ builder.queryField("territories", (t) =>
       resolve: async (query, _root, args) => {
         checkPageSize(args.first, args.last);
         const under = await inside(args);
-        if (under && !("include" in query || "select" in query))
-          return page(await descendantsOf(under.id, args.level ?? null), query);
+        if (under && !asksRelations(query)) return page(await descendantsOf(under.id, args.level ?? null), query);
         return db().prisma.territory.findMany({
           ...query,
           where: await territoriesWhere(args),
