@@ -57,7 +57,7 @@ export class ParentSums {
   private readonly sums = new Map<number, Map<number, { value: number; n: number }>>();
   private readonly gwps = new Map<string | null, number>([[null, 0]]);
 
-  /** The parent of each of these territories in the tree (none: a group, World, a territory outside the tree). */
+  /** The parent of each of these territories in the tree, one each (none: a group, World). */
   static async parentsOf(sql: Sql, territoryIds: number[]): Promise<Map<number, number>> {
     const rows = await sql.query<{ t: number; p: number }>(
       `select territory_id as t, ancestor_id as p from territory_ancestor where territory_id = any($1::int[]) and distance = 1`,
