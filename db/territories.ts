@@ -83,6 +83,11 @@ export async function descendants(sql: Sql, territoryId: number, level: string |
   );
 }
 
+/** Every territory of a level, by id. */
+export async function atLevel(sql: Sql, level: string): Promise<TerritoryRef[]> {
+  return sql.query<TerritoryRef>(`select ${columns} from territory t where t.level = $1 order by t.id`, [level]);
+}
+
 /** Members of a group (none for a territory that is not a group), by id. */
 export async function members(sql: Sql, groupId: number): Promise<TerritoryRef[]> {
   return sql.query<TerritoryRef>(

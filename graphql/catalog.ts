@@ -7,11 +7,10 @@
 import { onPublish } from "../connectors/engine/events.ts";
 import { type GwpTable, gwpTable } from "../core/gwp.ts";
 import { type Database, db } from "../db/client.ts";
-import { territoryIdsAtLevel } from "../db/queries/derived.ts";
 import { type IndicatorValue, nearestIndicator } from "../db/queries/indicators.ts";
 import { type ReleaseRow, type ReleaseSelection, releaseColumns } from "../db/queries/releases.ts";
 import { type Cover, gasCover, gasTree, sectorCover, type TreeNode } from "../db/queries/slice.ts";
-import { descendants, findTerritory, members, type TerritoryRef } from "../db/territories.ts";
+import { atLevel, descendants, findTerritory, members, type TerritoryRef } from "../db/territories.ts";
 import type { Gas, Sector, Source } from "../generated/prisma/client.ts";
 
 export interface Reference {
@@ -29,6 +28,12 @@ export interface Reference {
   gasCover(code: string | null): Cover;
 }
 
+export interface LevelTerritories {
+  /** in id order */
+  ids: number[];
+  byId: Map<number, TerritoryRef>;
+}
+
 export interface Catalog {
   reference: Reference;
   /** every release, active or not, in id order */
@@ -37,8 +42,8 @@ export interface Catalog {
   lookups: Map<string, Promise<TerritoryRef | null>>;
   /** indicator values read since the catalog was read, by "indicator:year" then territory (null: none) */
   indicators: Map<string, Map<number, IndicatorValue | null>>;
-  /** the ids of every territory of a level, by level, read since the catalog was read */
-  levels: Map<string, Promise<number[]>>;
+  /** every territory of a level, by level, read since the catalog was read */
+  levels: Map<string, Promise<LevelTerritories>>;
   /** descendants of a territory (at one level, or all) by "descendants:id:level", members of a group
    *  by "members:id", read since the catalog was read */
   territoryLists: Map<string, Promise<TerritoryRef[]>>;
@@ -155,11 +160,14 @@ export async function indicatorValues(
   return result;
 }
 
-/** The ids of every territory of a level (db/queries/derived.ts territoryIdsAtLevel), remembered with the catalog. */
-export async function territoriesAtLevel(level: string): Promise<number[]> {
+/** Every territory of a level (db/territories.ts atLevel), remembered with the catalog. */
+export async function territoriesAtLevel(level: string): Promise<LevelTerritories> {
   const database = db();
   // levels are a dozen; a client may send any string
-  return remember((await catalog()).levels, level, MAX_LEVELS, () => territoryIdsAtLevel(database, level));
+  return remember((await catalog()).levels, level, MAX_LEVELS, async () => {
+    const list = await atLevel(database, level);
+    return { ids: list.map((t) => t.id), byId: new Map(list.map((t) => [t.id, t])) };
+  });
 }
 
 /** A territory by any identifier (db/territories.ts findTerritory), remembered with the catalog. */

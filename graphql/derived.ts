@@ -291,7 +291,7 @@ export function rankLevel(ctx: Context, args: RankArgs): Promise<LevelRanking> {
     let values: RankedValue[];
     let source: string | null = null;
     if (args.rollUp) {
-      const ids = await territoriesAtLevel(args.level);
+      const { ids } = await territoriesAtLevel(args.level);
       const all = await rollupYears(ctx, ids, args, args.year, args.year);
       values = [];
       const sources = new Set<string>();
@@ -385,7 +385,7 @@ async function levelSlice(
   const sector = checkCode(ref, "sector", args.sector);
   const selected = await sliceReleases(ctx, args);
   const query: SliceQuery = {
-    level: { name: args.level, size: (await territoriesAtLevel(args.level)).length },
+    level: { name: args.level, size: (await territoriesAtLevel(args.level)).ids.length },
     releaseIds: selected.map((r) => r.id),
     sectors: [ref.sectorCover(sector)],
     gases: [ref.gasCover(gas)],
@@ -397,7 +397,7 @@ async function levelSlice(
 
 /** The population of each territory of a level at the year nearest `year`, from the catalog (absent: unknown). */
 async function populationsAtLevel(level: string, year: number): Promise<Map<number, number>> {
-  const found = await indicatorValues(await territoriesAtLevel(level), "population", year);
+  const found = await indicatorValues((await territoriesAtLevel(level)).ids, "population", year);
   return new Map([...found].map(([id, v]) => [id, v.value]));
 }
 

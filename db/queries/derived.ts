@@ -1,15 +1,8 @@
 // Discovery and the lookups behind derived metrics: which years, sectors and gases a territory has
-// values for in each release, which territories of each level a release covers, the territories of
-// a level (rankings), and the rejected rows that name a territory. Each is one statement, batched
-// over territories.
+// values for in each release, which territories of each level a release covers, and the rejected
+// rows that name a territory. Each is one statement, batched over territories.
 import type { Sql } from "../client.ts";
 import { OUTSIDE_TREE } from "./indicators.ts";
-
-/** Ids of every territory of a level. */
-export async function territoryIdsAtLevel(sql: Sql, level: string): Promise<number[]> {
-  const rows = await sql.query<{ id: number }>(`select id from territory where level = $1 order by id`, [level]);
-  return rows.map((r) => r.id);
-}
 
 export interface TerritoryAvailabilityRow {
   territoryId: number;

@@ -7,7 +7,7 @@ import type { ReleaseRow } from "../../db/queries/releases.ts";
 import type { Territory as TerritoryRow } from "../../generated/prisma/client.ts";
 import { rollups } from "../aggregates.ts";
 import { builder } from "../builder.ts";
-import { lookupTerritory } from "../catalog.ts";
+import { lookupTerritory, territoriesAtLevel } from "../catalog.ts";
 import { rankLevel, topAtLevel } from "../derived.ts";
 import { checkPageSize, clientError } from "../errors.ts";
 import { reference } from "../request-cache.ts";
@@ -207,13 +207,16 @@ builder.queryField("rankings", (t) =>
       const first = args.first ?? 20;
       const ranking = (await topAtLevel(ctx, args, first)) ?? (await rankLevel(ctx, args));
       const top = ranking.ranked.slice(0, first);
-      const territories = await territoriesById(
+      // the ranked territories are the level's, which the catalog holds (read here only those added
+      // to the level by another process since the catalog was read)
+      const { byId } = await territoriesAtLevel(args.level);
+      const added = await territoriesById(
         db(),
-        top.map((r) => r.territoryId),
+        top.map((r) => r.territoryId).filter((id) => !byId.has(id)),
       );
       return top.map((r, i) => ({
         rank: i + 1,
-        territory: territories.get(r.territoryId)!,
+        territory: (byId.get(r.territoryId) ?? added.get(r.territoryId))!,
         tonnes: r.tonnes,
         perCapita: r.perCapita,
         gwp: r.gwp,
