@@ -35,7 +35,8 @@ export const SCHEME_PRIORITY = [
   "alias",
 ];
 
-const columns = `t.id, t.code, t.level, t.name, t.name_fr as "nameFr", t.parent_id as "parentId", t.depth`;
+/** The columns of a TerritoryRef, from `territory t`. */
+export const territoryColumns = `t.id, t.code, t.level, t.name, t.name_fr as "nameFr", t.parent_id as "parentId", t.depth`;
 
 /** `scheme:value` (insee-region:53) names the scheme; anything else is a value of any scheme. */
 function splitInput(input: string): { scheme: string | null; value: string } {
@@ -61,7 +62,7 @@ export async function findTerritories(sql: Sql, codes: string[]): Promise<Map<st
        from q join territory_identifier i on i.value in (q.value, upper(q.value))
        where q.scheme is null or i.scheme = q.scheme
      )
-     select distinct on (hit.input) hit.input, ${columns}
+     select distinct on (hit.input) hit.input, ${territoryColumns}
      from hit join territory t on t.id = hit.territory_id
      order by hit.input, hit.rank, hit.scheme, t.code`,
     [inputs, parts.map((p) => p.scheme), parts.map((p) => p.value), SCHEME_PRIORITY],
@@ -77,7 +78,7 @@ export async function findTerritory(sql: Sql, code: string): Promise<TerritoryRe
 /** Descendants of a territory at any depth, or at one level, ordered by code as the database orders them. */
 export async function descendants(sql: Sql, territoryId: number, level: string | null): Promise<TerritoryRef[]> {
   return sql.query<TerritoryRef>(
-    `select ${columns} from territory_ancestor a join territory t on t.id = a.territory_id
+    `select ${territoryColumns} from territory_ancestor a join territory t on t.id = a.territory_id
      where a.ancestor_id = $1 and ($2::text is null or a.level = $2::text) order by t.code`,
     [territoryId, level],
   );
@@ -85,13 +86,15 @@ export async function descendants(sql: Sql, territoryId: number, level: string |
 
 /** Every territory of a level, by id. */
 export async function atLevel(sql: Sql, level: string): Promise<TerritoryRef[]> {
-  return sql.query<TerritoryRef>(`select ${columns} from territory t where t.level = $1 order by t.id`, [level]);
+  return sql.query<TerritoryRef>(`select ${territoryColumns} from territory t where t.level = $1 order by t.id`, [
+    level,
+  ]);
 }
 
 /** Members of a group (none for a territory that is not a group), by id. */
 export async function members(sql: Sql, groupId: number): Promise<TerritoryRef[]> {
   return sql.query<TerritoryRef>(
-    `select ${columns} from group_member m join territory t on t.id = m.member_id where m.group_id = $1 order by m.member_id`,
+    `select ${territoryColumns} from group_member m join territory t on t.id = m.member_id where m.group_id = $1 order by m.member_id`,
     [groupId],
   );
 }
@@ -99,7 +102,7 @@ export async function members(sql: Sql, groupId: number): Promise<TerritoryRef[]
 /** Ancestors of a territory, nearest first (its parent, ..., World). */
 export async function ancestors(sql: Sql, territoryId: number): Promise<TerritoryRef[]> {
   return sql.query<TerritoryRef>(
-    `select ${columns} from territory_ancestor a join territory t on t.id = a.ancestor_id
+    `select ${territoryColumns} from territory_ancestor a join territory t on t.id = a.ancestor_id
      where a.territory_id = $1 order by a.distance`,
     [territoryId],
   );

@@ -34,10 +34,10 @@ const REFERENCE_TABLES = [
  * planned on an empty table's statistics is seconds slower (France's total: 2.4 s before, 17 ms
  * after): there every run (or batch of runs, runConnectors) analyzes. PostgreSQL's autovacuum
  * analyzes and vacuums within a minute or so anyway; a run or a batch does it there only when it grew
- * the emission table by more than a tenth
- * (autovacuum's own rule), so that a large release is planned well from the moment it is published,
- * and its pages are marked all-visible: a ranking of 35,000 communes is then read from the slice
- * index alone (emission_slice_idx) instead of from pages spread over the whole table.
+ * the emission table by more than a tenth (autovacuum's own rule), so that a large release is planned
+ * well from the moment it is published, and its pages are marked all-visible: a ranking of 35,000
+ * communes is then read from the slice index alone (emission_slice_idx) instead of from pages spread
+ * over the whole table.
  */
 async function refreshStatistics(database: Database, kind: Connector["kind"], rows: number): Promise<void> {
   const tables = (kind === "emissions" ? EMISSION_TABLES : REFERENCE_TABLES).join(", ");

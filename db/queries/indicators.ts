@@ -1,9 +1,7 @@
 // Context indicators (population, GDP), the children of territories and their populations, for
 // per-capita values and a roll-up's coverage. Batched over territories.
 import type { Sql } from "../client.ts";
-import type { TerritoryRef } from "../territories.ts";
-
-const territoryColumns = `t.id, t.code, t.level, t.name, t.name_fr as "nameFr", t.parent_id as "parentId", t.depth`;
+import { type TerritoryRef, territoryColumns } from "../territories.ts";
 
 /** Levels that are not part of the geographic tree's coverage (membership sets, organisations). */
 export const OUTSIDE_TREE = ["group", "organisation"];
